@@ -1,0 +1,131 @@
+//! Log in, change password, log out, and who am I.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the browser may know about the logged-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub name: String,
+}
+
+/// Checks the credentials and opens a session. A user who must change the password is
+/// sent to the change page; everyone else to `next` (a console path) or the home page.
+#[server(endpoint = "login")]
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::auth::{cookie, guard, login as ops};
+    use crate::{backend::app_state, paths};
+    let run = async {
+        let state = app_state()?;
+        let previous = guard::current_session();
+        let opened =
+            ops::log_in(&state, &username, &password, previous.as_ref(), &guard::client_addr())
+                .await?;
+        set_cookie(cookie::set_cookie(&opened.token, &state.auth));
+        let target = if opened.must_change_password {
+            paths::CHANGE_PASSWORD.to_owned()
+        } else {
+            safe_next(next.as_deref())
+        };
+        leptos_axum::redirect(&target);
+        Ok(())
+    };
+    super::finish(run.await)
+}
+
+/// Changes the password of the logged-in user, ends all of that user's sessions and opens
+/// a new one (new session id).
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use crate::backend::auth::{cookie, guard, login as ops};
+    use crate::{backend::app_state, paths};
+    let run = async {
+        let session = guard::require_session()?;
+        let state = app_state()?;
+        let token = ops::change_password(
+            &state,
+            &session,
+            &current_password,
+            &new_password,
+            &confirm_password,
+            &guard::client_addr(),
+        )
+        .await?;
+        set_cookie(cookie::set_cookie(&token, &state.auth));
+        leptos_axum::redirect(paths::HOME);
+        Ok(())
+    };
+    super::finish(run.await)
+}
+
+/// Ends the session on the server and removes the cookie.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::backend::auth::{cookie, guard, login as ops};
+    use crate::{backend::app_state, paths};
+    let run = async {
+        let session = guard::require_session()?;
+        let state = app_state()?;
+        ops::log_out(&state, &session, &guard::client_addr()).await?;
+        set_cookie(cookie::clear_cookie(&state.auth));
+        leptos_axum::redirect(paths::LOGIN);
+        Ok(())
+    };
+    super::finish(run.await)
+}
+
+/// The logged-in user (for the header).
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<UserView, AppError> {
+    use crate::backend::auth::guard;
+    super::finish(guard::require_user().map(|s| UserView { name: s.user_name }))
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: String) {
+    if let (Some(opts), Ok(v)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&value))
+    {
+        opts.append_header(http::header::SET_COOKIE, v);
+    }
+}
+
+/// `next` only if it is a console path; never another site.
+#[cfg(feature = "ssr")]
+fn safe_next(next: Option<&str>) -> String {
+    use crate::paths;
+    match next {
+        Some(n)
+            if n.starts_with(paths::BASE)
+                && !n.starts_with(paths::LOGIN)
+                && !n.contains("//")
+                && !n.contains('\\') =>
+        {
+            n.to_owned()
+        }
+        _ => paths::HOME.to_owned(),
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_only_redirects_within_the_console() {
+        assert_eq!(safe_next(Some("/KunlunXPanel/machines")), "/KunlunXPanel/machines");
+        assert_eq!(safe_next(Some("https://evil.example")), "/KunlunXPanel");
+        assert_eq!(safe_next(Some("//evil.example")), "/KunlunXPanel");
+        assert_eq!(safe_next(Some("/KunlunXPanel//evil")), "/KunlunXPanel");
+        assert_eq!(safe_next(None), "/KunlunXPanel");
+    }
+}

@@ -1,0 +1,27 @@
+//! Server functions, one module per resource. Each is a thin adapter: check the session,
+//! convert input, call the backend, map the outcome. Every URL is fixed by `endpoint` so
+//! that the access gate and the tests can name it.
+
+pub mod auth;
+
+use server_fn::ServerFn;
+
+/// Server functions callable without a session.
+pub const PUBLIC_ENDPOINTS: &[&str] = &[<auth::Login as ServerFn>::PATH];
+
+/// Server functions callable by a user who must still change the password.
+pub const PASSWORD_CHANGE_ENDPOINTS: &[&str] =
+    &[<auth::ChangePassword as ServerFn>::PATH, <auth::Logout as ServerFn>::PATH];
+
+/// Sets the HTTP status that matches an error, so that an error is never a `200`.
+#[cfg(feature = "ssr")]
+pub(crate) fn finish<T>(r: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
+    if let Err(e) = &r {
+        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            let status = http::StatusCode::from_u16(e.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            opts.set_status(status);
+        }
+    }
+    r
+}

@@ -1,0 +1,113 @@
+//! The account operations behind the auth server functions, free of Leptos so they can be
+//! tested directly.
+
+use super::{cookie, password, CurrentSession};
+use crate::{
+    backend::{
+        store::audit::{AuditEvent, Outcome},
+        AppState,
+    },
+    domain::{NewPassword, UserName},
+    error::AppError,
+};
+
+/// A session that was just opened.
+pub struct OpenedSession {
+    pub token: String,
+    pub must_change_password: bool,
+}
+
+/// Verifies the credentials and opens a new session, ending `previous` (the session the
+/// browser came with, if any) so a planted session id is never promoted.
+pub async fn log_in(
+    state: &AppState,
+    raw_name: &str,
+    password_attempt: &str,
+    previous: Option<&CurrentSession>,
+    client: &str,
+) -> Result<OpenedSession, AppError> {
+    let store = &state.store;
+    let user = match UserName::parse(raw_name) {
+        Ok(name) => store.user_by_name(name.as_str()).await?,
+        Err(_) => None,
+    };
+    // Same work and same answer whether the user is unknown, disabled or mistyped.
+    let verified =
+        password::verify(password_attempt, user.as_ref().map(|u| &u.password_hash)).await?;
+    let user = match user {
+        Some(u) if verified && !u.disabled => u,
+        _ => {
+            let shown: String = raw_name.chars().take(64).collect();
+            store.audit(event(&shown, client, "login", Outcome::Failed, "bad credentials")).await;
+            return Err(AppError::BadCredentials);
+        }
+    };
+    if let Some(old) = previous {
+        store.delete_session(&old.token_hash).await?;
+    }
+    let token = cookie::new_token();
+    store.insert_session(&cookie::token_hash(&token), user.id).await?;
+    store.audit(event(&user.name, client, "login", Outcome::Ok, "")).await;
+    Ok(OpenedSession { token, must_change_password: user.must_change_password })
+}
+
+/// Checks the current password and the rule, stores the new hash, ends every session of
+/// the user and returns the token of the one new session.
+pub async fn change_password(
+    state: &AppState,
+    session: &CurrentSession,
+    current: &str,
+    new: &str,
+    confirm: &str,
+    client: &str,
+) -> Result<String, AppError> {
+    let store = &state.store;
+    let user = store.user_by_id(session.user_id).await?.ok_or(AppError::Unauthorized)?;
+    let failed = |detail: &'static str| {
+        event(&user.name, client, "change_password", Outcome::Failed, detail)
+    };
+    if !password::verify(current, Some(&user.password_hash)).await? {
+        store.audit(failed("wrong current password")).await;
+        return Err(AppError::invalid("current_password", "The current password is wrong."));
+    }
+    let new = match NewPassword::parse(&user.name, current, new, confirm) {
+        Ok(p) => p,
+        Err(rule) => {
+            store.audit(failed(rule.audit_label())).await;
+            let field = if rule == crate::domain::PasswordRuleError::Mismatch {
+                "confirm_password"
+            } else {
+                "new_password"
+            };
+            return Err(AppError::invalid(field, rule.to_string()));
+        }
+    };
+    let hash = password::hash(new.expose()).await?;
+    let token = cookie::new_token();
+    store.change_password_and_rotate(user.id, &hash, &cookie::token_hash(&token)).await?;
+    store
+        .audit(event(&user.name, client, "change_password", Outcome::Ok, "all sessions ended"))
+        .await;
+    Ok(token)
+}
+
+/// Ends the session on the server.
+pub async fn log_out(
+    state: &AppState,
+    session: &CurrentSession,
+    client: &str,
+) -> Result<(), AppError> {
+    state.store.delete_session(&session.token_hash).await?;
+    state.store.audit(event(&session.user_name, client, "logout", Outcome::Ok, "")).await;
+    Ok(())
+}
+
+fn event<'a>(
+    user: &'a str,
+    client: &'a str,
+    action: &'a str,
+    outcome: Outcome,
+    detail: &'a str,
+) -> AuditEvent<'a> {
+    AuditEvent { user_name: user, client_addr: client, action, target: "", outcome, detail }
+}

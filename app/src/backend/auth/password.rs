@@ -1,0 +1,89 @@
+//! argon2id hashing with OWASP's recommended parameters (19 MiB, 2 passes, 1 lane), always
+//! run on the blocking pool so a burst of logins cannot stall other requests.
+
+use crate::backend::store::users::PasswordHash;
+use crate::error::AppError;
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHasher, PasswordVerifier, SaltString},
+    Algorithm, Argon2, Params, Version,
+};
+use std::sync::OnceLock;
+
+fn hasher() -> Argon2<'static> {
+    // OWASP Password Storage Cheat Sheet: m=19456 KiB, t=2, p=1.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password into a PHC string.
+pub async fn hash(password: &str) -> Result<PasswordHash, AppError> {
+    let password = password.to_owned();
+    run_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| PasswordHash(h.to_string()))
+            .map_err(|e| {
+                tracing::error!(error = %e, "argon2 hashing failed");
+                AppError::Internal
+            })
+    })
+    .await
+}
+
+/// Checks a password against a stored hash. With `None` (unknown user) it verifies against
+/// a fixed dummy hash and fails, so unknown users take as long as wrong passwords.
+pub async fn verify(password: &str, stored: Option<&PasswordHash>) -> Result<bool, AppError> {
+    let password = password.to_owned();
+    let (phc, known) = match stored {
+        Some(h) => (h.0.clone(), true),
+        None => (dummy_hash().to_owned(), false),
+    };
+    run_blocking(move || {
+        let parsed = argon2::PasswordHash::new(&phc).map_err(|e| {
+            tracing::error!(error = %e, "stored password hash is not a PHC string");
+            AppError::Internal
+        })?;
+        let ok = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
+        Ok(ok && known)
+    })
+    .await
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(b"no such user: timing equaliser", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!(error = %e, "password task panicked");
+        AppError::Internal
+    })?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_is_argon2id_with_owasp_parameters_and_verifies() {
+        let h = hash("Kunlun#2026").await.unwrap();
+        assert!(h.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", h.0);
+        assert!(verify("Kunlun#2026", Some(&h)).await.unwrap());
+        assert!(!verify("kunlun#2026", Some(&h)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_never_verifies() {
+        assert!(!verify("no such user: timing equaliser", None).await.unwrap());
+    }
+}

@@ -1,0 +1,7 @@
+//! Server-only code: application state, the console's store, and authentication.
+
+pub mod auth;
+pub mod state;
+pub mod store;
+
+pub use state::{app_state, AppState};

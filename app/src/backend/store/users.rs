@@ -1,0 +1,67 @@
+//! Accounts. The password hash never leaves this module's types as a string anyone could
+//! serialise: [`PasswordHash`] is deliberately not `Serialize`.
+
+use super::{now, Store};
+
+/// An argon2id PHC string as stored.
+#[derive(Clone)]
+pub struct PasswordHash(pub String);
+
+/// A user row as the auth code needs it.
+#[derive(Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub password_hash: PasswordHash,
+    pub must_change_password: bool,
+    pub disabled: bool,
+}
+
+impl From<String> for PasswordHash {
+    fn from(s: String) -> Self {
+        PasswordHash(s)
+    }
+}
+
+impl Store {
+    pub async fn user_by_name(&self, name: &str) -> sqlx::Result<Option<UserRecord>> {
+        sqlx::query_as(
+            "SELECT id, name, password_hash, must_change_password, disabled
+             FROM users WHERE name = ?",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> sqlx::Result<Option<UserRecord>> {
+        sqlx::query_as(
+            "SELECT id, name, password_hash, must_change_password, disabled
+             FROM users WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn count_users(&self) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await
+    }
+
+    /// Inserts the initial account unless the store already has accounts. Returns whether
+    /// it inserted. A changed password is therefore never re-seeded.
+    pub async fn seed_initial_user(&self, name: &str, hash: &PasswordHash) -> sqlx::Result<bool> {
+        let inserted = sqlx::query(
+            "INSERT INTO users (name, password_hash, must_change_password, created_at)
+             SELECT ?, ?, 1, ? WHERE NOT EXISTS (SELECT 1 FROM users)",
+        )
+        .bind(name)
+        .bind(&hash.0)
+        .bind(now())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(inserted == 1)
+    }
+}

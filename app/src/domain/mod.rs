@@ -1,0 +1,8 @@
+//! Validated domain types. The same checks run in the browser (instant feedback) and on
+//! the server (the only ones that count).
+
+pub mod password;
+pub mod user_name;
+
+pub use password::{NewPassword, PasswordRuleError};
+pub use user_name::{UserName, UserNameError};

@@ -1,0 +1,75 @@
+//! The one error type that crosses the wire between server functions and the browser.
+//!
+//! Variants are what the UI can act on; causes of `Internal` stay in the server log.
+
+use serde::{Deserialize, Serialize};
+use server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// No valid session: the user must log in (again).
+    #[error("Not logged in, or the session has expired. Please log in.")]
+    Unauthorized,
+    /// Logged in, but the password must be changed before anything else is allowed.
+    #[error("Password change required: change your password before doing anything else.")]
+    PasswordChangeRequired,
+    /// Wrong user name or password. Deliberately says nothing about which one.
+    #[error("Wrong user name or password.")]
+    BadCredentials,
+    /// Input rejected; `field` names the form field the message belongs to.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    /// The request came from another site (CSRF defence) or the method is not allowed.
+    #[error("Request refused: {0}")]
+    Refused(String),
+    /// Something failed on the server; details are in the server log only.
+    #[error("Internal error on the server; the administrator can find details in its log.")]
+    Internal,
+    /// The request could not be sent, decoded or routed.
+    #[error("Request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// A validation error for one form field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation { field: field.to_owned(), message: message.into() }
+    }
+
+    /// The form field a validation error belongs to, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// HTTP status the server answers with for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized | AppError::BadCredentials => 401,
+            AppError::PasswordChangeRequired | AppError::Refused(_) => 403,
+            AppError::Validation { .. } => 422,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "store error");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,28 @@
+//! XPanel-rs, the Klustron admin console.
+//!
+//! One crate, two builds: with `ssr` it is the server side (pages rendered to HTML, server
+//! functions, the store, sessions); with `hydrate` it is the wasm that makes the same pages
+//! interactive in the browser. Layout:
+//! - [`domain`]: validated types shared by browser and server (user names, passwords).
+//! - [`api`]: server functions, one module per resource; thin adapters over [`backend`].
+//! - [`pages`] and [`components`]: the UI.
+//! - [`backend`] (ssr only): state, store, sessions and the access gate.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+pub mod paths;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+/// Entry point of the wasm build: attaches the client to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,19 @@
+//! Every URL the console serves lives under one prefix, like the original XPanel.
+//!
+//! Routes are written with the full path (no router `base`) so that server redirects and
+//! client navigation agree; see docs/ARCHITECTURE.md.
+
+/// The prefix of every page, asset and server function.
+pub const BASE: &str = "/KunlunXPanel";
+/// Prefix of server functions (must match `SERVER_FN_PREFIX` in `.cargo/config.toml`).
+pub const API: &str = "/KunlunXPanel/api";
+/// Prefix of the compiled JS, wasm and CSS.
+pub const PKG: &str = "/KunlunXPanel/pkg";
+
+pub const HOME: &str = "/KunlunXPanel";
+pub const LOGIN: &str = "/KunlunXPanel/login";
+pub const CHANGE_PASSWORD: &str = "/KunlunXPanel/change-password";
+pub const MACHINES: &str = "/KunlunXPanel/machines";
+pub const CLUSTERS: &str = "/KunlunXPanel/clusters";
+pub const OPERATION_LOG: &str = "/KunlunXPanel/operation-log";
+pub const SYSTEM: &str = "/KunlunXPanel/system";
