@@ -1,0 +1,51 @@
+//! The server's configuration: command-line flags, each also settable by environment.
+
+use clap::Parser;
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "xpanel", version, about = "XPanel-rs: the Klustron admin console")]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "XPANEL_LISTEN", default_value = "0.0.0.0:18080")]
+    pub listen: SocketAddr,
+
+    /// Directory for the console's own data (the SQLite store).
+    #[arg(long, env = "XPANEL_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Directory holding the compiled site (JS, wasm, CSS, assets).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// Mark the session cookie Secure. Turn on when the console is served over HTTPS;
+    /// browsers do not keep Secure cookies over plain http://<ip>.
+    #[arg(long, env = "XPANEL_COOKIE_SECURE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub cookie_secure: bool,
+
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "XPANEL_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u64,
+
+    /// Hours after login after which a session ends regardless of activity.
+    #[arg(long, env = "XPANEL_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: u64,
+
+    /// Klustron metadata seeds, `ip:port,ip:port` (as XPanel's METASEEDS).
+    #[arg(long, env = "METASEEDS", value_delimiter = ',')]
+    pub metaseeds: Vec<String>,
+
+    /// cluster_mgr HTTP addresses, `ip:port,...`; normally found through the metadata.
+    #[arg(long, env = "XPANEL_CLUSTER_MGR", value_delimiter = ',')]
+    pub cluster_mgr: Vec<String>,
+}
+
+impl Config {
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.session_idle_minutes * 60)
+    }
+
+    pub fn absolute_timeout(&self) -> Duration {
+        Duration::from_secs(self.session_max_hours * 3600)
+    }
+}

@@ -1,0 +1,4 @@
+//! The console server as a library, so integration tests start the real thing.
+
+pub mod config;
+pub mod startup;

@@ -1,0 +1,124 @@
+//! `spawn_app()`: the real console on port 0 with a fresh data directory, and a browser-like
+//! client (cookies kept, redirects not followed) with one method per thing a user does.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use reqwest::{header, Client, Response, StatusCode};
+use server::{config::Config, startup::Application};
+use std::path::PathBuf;
+
+pub const DEFAULT_USER: &str = "super_dba";
+pub const DEFAULT_PASSWORD: &str = "super_dba";
+pub const NEW_PASSWORD: &str = "Kunlun#2026x";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub data_dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+/// Starts a console on a fresh, empty store.
+pub async fn spawn_app() -> TestApp {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut app = spawn_app_in(tmp.path().to_path_buf()).await;
+    app._tmp = Some(tmp);
+    app
+}
+
+/// Starts a console on the store in `data_dir` (to test restarts).
+pub async fn spawn_app_in(data_dir: PathBuf) -> TestApp {
+    let config = Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.clone(),
+        site_root: "target/site".into(),
+        cookie_secure: false,
+        session_idle_minutes: 30,
+        session_max_hours: 12,
+        metaseeds: vec![],
+        cluster_mgr: vec![],
+    };
+    let app = Application::build(&config).await.expect("console starts");
+    let base = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until_stopped());
+    TestApp { base, client: new_client(), data_dir, _tmp: None }
+}
+
+pub fn new_client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// POSTs a form to a path, as the hydrated page does for a server function.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client.post(self.url(path)).form(form).send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn login(&self, user: &str, password: &str) -> Response {
+        self.post_form("/KunlunXPanel/api/login", &[("username", user), ("password", password)])
+            .await
+    }
+
+    pub async fn change_password(&self, current: &str, new: &str, confirm: &str) -> Response {
+        self.post_form(
+            "/KunlunXPanel/api/change_password",
+            &[("current_password", current), ("new_password", new), ("confirm_password", confirm)],
+        )
+        .await
+    }
+
+    pub async fn logout(&self) -> Response {
+        self.post_form("/KunlunXPanel/api/logout", &[]).await
+    }
+
+    pub async fn current_user(&self) -> Response {
+        self.post_form("/KunlunXPanel/api/current_user", &[]).await
+    }
+
+    /// Logs in with the default password and changes it to [`NEW_PASSWORD`].
+    pub async fn login_with_changed_password(&self) {
+        assert_eq!(self.login(DEFAULT_USER, DEFAULT_PASSWORD).await.status(), StatusCode::OK);
+        let r = self.change_password(DEFAULT_PASSWORD, NEW_PASSWORD, NEW_PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    }
+}
+
+/// The session token the server set in a response, if any.
+pub fn session_cookie(r: &Response) -> Option<String> {
+    r.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("xpanel_session="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// Sends a request with exactly this session token and no other cookies.
+pub async fn post_with_token(app: &TestApp, path: &str, token: &str) -> Response {
+    Client::new()
+        .post(app.url(path))
+        .header(header::COOKIE, format!("xpanel_session={token}"))
+        .form(&[("x", "")])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The JSON error body of a failed server function.
+pub async fn error_body(r: Response) -> serde_json::Value {
+    let text = r.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not a JSON error: {text}"))
+}
