@@ -1,0 +1,54 @@
+import { expect, test } from "@playwright/test";
+import { DEFAULT_PASSWORD, DEFAULT_USER, hydrated, login } from "./helpers";
+
+const NEW_PASSWORD = "Kunlun#2026e2e";
+
+// The whole first-login story of issue #2, in order, in one browser.
+test("super_dba must change the default password before anything else", async ({ page }) => {
+  // Log in with the default password: forced to the change page.
+  await login(page, DEFAULT_USER, DEFAULT_PASSWORD);
+  await expect(page).toHaveURL(/\/KunlunXPanel\/change-password$/);
+  await expect(page.getByTestId("change-required")).toBeVisible();
+
+  // Any other page sends the user back.
+  for (const other of ["/KunlunXPanel/machines", "/KunlunXPanel/clusters", "/KunlunXPanel"]) {
+    await page.goto(other);
+    await expect(page).toHaveURL(/\/KunlunXPanel\/change-password$/);
+  }
+  await hydrated(page);
+
+  // A weak password fails with a clear message and nothing changes.
+  await page.getByLabel(/Current password/).fill(DEFAULT_PASSWORD);
+  await page.getByLabel(/^New password/).fill("weakpass");
+  await page.getByLabel(/Repeat new password/).fill("weakpass");
+  await page.getByRole("button", { name: /Change password/ }).click();
+  await expect(page.getByTestId("new_password-error")).toHaveText(/upper-case letter/);
+  await expect(page).toHaveURL(/\/KunlunXPanel\/change-password$/);
+
+  // A strong one is accepted and opens the console.
+  await page.getByLabel(/^New password/).fill(NEW_PASSWORD);
+  await page.getByLabel(/Repeat new password/).fill(NEW_PASSWORD);
+  await page.getByRole("button", { name: /Change password/ }).click();
+  await expect(page).toHaveURL(/\/KunlunXPanel$/);
+  await expect(page.getByTestId("current-user")).toContainText(DEFAULT_USER);
+
+  // The menu works now, and unbuilt pages say so.
+  await page.getByRole("link", { name: /Machines/ }).click();
+  await expect(page).toHaveURL(/\/KunlunXPanel\/machines$/);
+  await expect(page.getByTestId("not-built")).toBeVisible();
+
+  // Log out: the console is closed again.
+  await page.getByTestId("logout").click();
+  await expect(page).toHaveURL(/\/KunlunXPanel\/login/);
+  await page.goto("/KunlunXPanel/machines");
+  await expect(page).toHaveURL(/\/KunlunXPanel\/login\?next=\/KunlunXPanel\/machines$/);
+
+  // The old password fails ...
+  await login(page, DEFAULT_USER, DEFAULT_PASSWORD);
+  await expect(page.getByTestId("login-error")).toHaveText(/Wrong user name or password/);
+
+  // ... and the new one logs straight in.
+  await login(page, DEFAULT_USER, NEW_PASSWORD);
+  await expect(page).toHaveURL(/\/KunlunXPanel$/);
+  await expect(page.getByTestId("current-user")).toContainText(DEFAULT_USER);
+});
