@@ -136,9 +136,10 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 fn login_url(from: &str) -> String {
-    // Only console paths are carried over, so the login page cannot be made to redirect
-    // off-site.
-    if from.starts_with(paths::BASE) && from != paths::LOGIN && from != paths::HOME {
+    // Only console pages are carried over, so the login page cannot be made to redirect
+    // off-site; login itself decides whether the change-password page comes next.
+    let pointless = [paths::LOGIN, paths::HOME, paths::CHANGE_PASSWORD];
+    if from.starts_with(paths::BASE) && !pointless.contains(&from) {
         format!("{}?next={}", paths::LOGIN, from)
     } else {
         paths::LOGIN.to_owned()
