@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96 (see docs/TOOLCHAIN.md)
+CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs a newer rustc than this machine's 1.95
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock, to the patch.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 
@@ -31,7 +31,10 @@ fi
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -x node_modules/.bin/wasm-opt ] || [ "$(cat node_modules/.lock-sum 2>/dev/null || true)" != "$lock_sum" ]; then
     say "installing npm tools (binaryen, tailwindcss, playwright)"
-    npm ci --no-audit --no-fund
+    # Not `npm ci`: npm 11 leaves tailwind's other-platform optional packages out of the
+    # lockfile and `npm ci` then refuses it as out of sync. `npm install` keeps the
+    # locked versions of everything that is in the lockfile.
+    npm install --no-audit --no-fund
     echo "$lock_sum" > node_modules/.lock-sum
 fi
 
