@@ -13,6 +13,8 @@ export default defineConfig({
   outputDir: "../target/e2e-results",
   use: {
     baseURL: process.env.BASE_URL ?? "http://127.0.0.1:18080",
+    // The app marks elements for tests with data-test="...".
+    testIdAttribute: "data-test",
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {

@@ -33,7 +33,7 @@ test("super_dba must change the default password before anything else", async ({
   await expect(page.getByTestId("current-user")).toContainText(DEFAULT_USER);
 
   // The menu works now, and unbuilt pages say so.
-  await page.getByRole("link", { name: /Machines/ }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Machines/ }).click();
   await expect(page).toHaveURL(/\/KunlunXPanel\/machines$/);
   await expect(page.getByTestId("not-built")).toBeVisible();
 
