@@ -1,0 +1,353 @@
+//! The jobs the console submits, as typed parameters.
+//!
+//! cluster_mgr reads every number with `CheckStringIsDigit(paras[k].asString())` and
+//! `atoi`, so numbers go on the wire as decimal strings (`as_str` below); lists of hosts
+//! are JSON arrays of strings. Field names and the job types come from cluster_mgr's
+//! `src/cluster_mission/*.cc` and `machine_mission.cc`, checked against what XPanel's
+//! `views/*/*.vue` send; the fixtures in `tests/fixtures/` name the source of each.
+
+use serde::{Serialize, Serializer};
+
+/// The job types the console uses, with their names as the operation log shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobType {
+    CreateMachine,
+    UpdateMachine,
+    DeleteMachine,
+    CreateCluster,
+    DeleteCluster,
+    AddShards,
+    AddComps,
+    AddNodes,
+    DeleteShard,
+    DeleteComp,
+    DeleteNode,
+    GetStatus,
+}
+
+impl JobType {
+    pub const ALL: [JobType; 12] = [
+        JobType::CreateMachine,
+        JobType::UpdateMachine,
+        JobType::DeleteMachine,
+        JobType::CreateCluster,
+        JobType::DeleteCluster,
+        JobType::AddShards,
+        JobType::AddComps,
+        JobType::AddNodes,
+        JobType::DeleteShard,
+        JobType::DeleteComp,
+        JobType::DeleteNode,
+        JobType::GetStatus,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobType::CreateMachine => "create_machine",
+            JobType::UpdateMachine => "update_machine",
+            JobType::DeleteMachine => "delete_machine",
+            JobType::CreateCluster => "create_cluster",
+            JobType::DeleteCluster => "delete_cluster",
+            JobType::AddShards => "add_shards",
+            JobType::AddComps => "add_comps",
+            JobType::AddNodes => "add_nodes",
+            JobType::DeleteShard => "delete_shard",
+            JobType::DeleteComp => "delete_comp",
+            JobType::DeleteNode => "delete_node",
+            JobType::GetStatus => "get_status",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// (Chinese, English) as XPanel's operation log names them (`config/myconfig.php`).
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            JobType::CreateMachine => ("新增计算机", "Add machine"),
+            JobType::UpdateMachine => ("编辑计算机", "Edit machine"),
+            JobType::DeleteMachine => ("删除计算机", "Delete machine"),
+            JobType::CreateCluster => ("新增集群", "Create cluster"),
+            JobType::DeleteCluster => ("删除集群", "Delete cluster"),
+            JobType::AddShards => ("新增shard", "Add shards"),
+            JobType::AddComps => ("增加计算节点", "Add compute nodes"),
+            JobType::AddNodes => ("增加存储节点", "Add storage nodes"),
+            JobType::DeleteShard => ("删除shard", "Delete shard"),
+            JobType::DeleteComp => ("删除计算节点", "Delete compute node"),
+            JobType::DeleteNode => ("删除存储节点", "Delete storage node"),
+            JobType::GetStatus => ("查询任务状态", "Job status"),
+        }
+    }
+}
+
+/// A job's parameters: what goes into `paras`.
+pub trait Job: Serialize {
+    const TYPE: JobType;
+}
+
+/// cluster_mgr's `machine_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MachineType {
+    Storage,
+    Computer,
+}
+
+impl MachineType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MachineType::Storage => "storage",
+            MachineType::Computer => "computer",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "storage" => Some(MachineType::Storage),
+            "computer" => Some(MachineType::Computer),
+            _ => None,
+        }
+    }
+    /// cluster_mgr's default port ranges (`machine_mission.cc`), which XPanel repeats.
+    pub fn default_port_range(self) -> (u16, u16) {
+        match self {
+            MachineType::Storage => (57000, 58000),
+            MachineType::Computer => (47000, 48000),
+        }
+    }
+}
+
+/// Serializes any number as the decimal string cluster_mgr expects.
+fn as_str<T: std::fmt::Display, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+fn port_range<S: Serializer>(v: &(u16, u16), s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_args!("{}-{}", v.0, v.1))
+}
+
+/// `create_machine` and `update_machine` (cluster_mgr `machine_mission.cc`). Directory
+/// fields are `;`-separated lists of absolute paths; the ones that do not apply to the
+/// machine type are sent empty, as XPanel does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MachineSpec {
+    pub hostaddr: String,
+    pub machine_type: MachineType,
+    #[serde(serialize_with = "port_range")]
+    pub port_range: (u16, u16),
+    pub rack_id: String,
+    pub datadir: String,
+    pub logdir: String,
+    pub wal_log_dir: String,
+    pub comp_datadir: String,
+    #[serde(serialize_with = "as_str")]
+    pub total_mem: u32,
+    #[serde(serialize_with = "as_str")]
+    pub total_cpu_cores: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct CreateMachine(pub MachineSpec);
+impl Job for CreateMachine {
+    const TYPE: JobType = JobType::CreateMachine;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct UpdateMachine(pub MachineSpec);
+impl Job for UpdateMachine {
+    const TYPE: JobType = JobType::UpdateMachine;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeleteMachine {
+    pub hostaddr: String,
+    pub machine_type: MachineType,
+}
+impl Job for DeleteMachine {
+    const TYPE: JobType = JobType::DeleteMachine;
+}
+
+/// cluster_mgr's HA modes (`create_cluster.cc` accepts exactly these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HaMode {
+    Rbr,
+    Mgr,
+    NoRep,
+}
+
+impl HaMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HaMode::Rbr => "rbr",
+            HaMode::Mgr => "mgr",
+            HaMode::NoRep => "no_rep",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "rbr" => Some(HaMode::Rbr),
+            "mgr" => Some(HaMode::Mgr),
+            "no_rep" => Some(HaMode::NoRep),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CpuLimitMode {
+    Quota,
+    Share,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Degrade {
+    #[serde(rename = "ON")]
+    On,
+    #[serde(rename = "OFF")]
+    Off,
+}
+
+/// `create_cluster`: every field XPanel's dialog collects, including the ones it forgot
+/// to send (the console sends them all; cluster_mgr ignores what it does not read).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreateCluster {
+    pub nick_name: String,
+    pub ha_mode: HaMode,
+    #[serde(serialize_with = "as_str")]
+    pub shards: u16,
+    #[serde(serialize_with = "as_str")]
+    pub nodes: u16,
+    #[serde(serialize_with = "as_str")]
+    pub comps: u16,
+    #[serde(serialize_with = "as_str")]
+    pub max_storage_size: u32,
+    #[serde(serialize_with = "as_str")]
+    pub max_connections: u32,
+    #[serde(serialize_with = "as_str")]
+    pub cpu_cores: u32,
+    pub cpu_limit_mode: CpuLimitMode,
+    #[serde(serialize_with = "as_str")]
+    pub innodb_size: u32,
+    #[serde(serialize_with = "as_str")]
+    pub dbcfg: u8,
+    #[serde(serialize_with = "as_str")]
+    pub fullsync_level: u16,
+    pub conf_degrade_state: Degrade,
+    #[serde(serialize_with = "as_str")]
+    pub conf_degrade_time: u32,
+    #[serde(rename = "data_storage_MB", serialize_with = "as_str")]
+    pub data_storage_mb: u32,
+    #[serde(rename = "log_storage_MB", serialize_with = "as_str")]
+    pub log_storage_mb: u32,
+    #[serde(serialize_with = "as_str")]
+    pub install_proxysql: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computer_user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computer_password: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub storage_iplists: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub computer_iplists: Vec<String>,
+}
+impl Job for CreateCluster {
+    const TYPE: JobType = JobType::CreateCluster;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeleteCluster {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    pub nick_name: String,
+}
+impl Job for DeleteCluster {
+    const TYPE: JobType = JobType::DeleteCluster;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddShards {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    pub nick_name: String,
+    #[serde(serialize_with = "as_str")]
+    pub shards: u16,
+    #[serde(serialize_with = "as_str")]
+    pub nodes: u16,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub storage_iplists: Vec<String>,
+}
+impl Job for AddShards {
+    const TYPE: JobType = JobType::AddShards;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddComps {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    pub nick_name: String,
+    #[serde(serialize_with = "as_str")]
+    pub comps: u16,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub computer_iplists: Vec<String>,
+}
+impl Job for AddComps {
+    const TYPE: JobType = JobType::AddComps;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddNodes {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    pub nick_name: String,
+    #[serde(serialize_with = "as_str")]
+    pub shard_id: u32,
+    #[serde(serialize_with = "as_str")]
+    pub nodes: u16,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub storage_iplists: Vec<String>,
+}
+impl Job for AddNodes {
+    const TYPE: JobType = JobType::AddNodes;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeleteShard {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    #[serde(serialize_with = "as_str")]
+    pub shard_id: u32,
+}
+impl Job for DeleteShard {
+    const TYPE: JobType = JobType::DeleteShard;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeleteComp {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    pub nick_name: String,
+    #[serde(serialize_with = "as_str")]
+    pub comp_id: u32,
+}
+impl Job for DeleteComp {
+    const TYPE: JobType = JobType::DeleteComp;
+}
+
+/// `delete_node` names the storage node by host and port (`delete_node.cc`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeleteNode {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    #[serde(serialize_with = "as_str")]
+    pub shard_id: u32,
+    pub hostaddr: String,
+    #[serde(serialize_with = "as_str")]
+    pub port: u16,
+}
+impl Job for DeleteNode {
+    const TYPE: JobType = JobType::DeleteNode;
+}
