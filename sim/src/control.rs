@@ -1,0 +1,88 @@
+//! The simulator's control API (its own address, so it works while the job API is
+//! refusing): switch faults on, move the leader, seed a demo topology.
+//!
+//! - `POST /sim/faults` with a [`Faults`] JSON body replaces the active faults;
+//! - `POST /sim/leader` `{"index": 1}` moves the cluster_mgr leader;
+//! - `POST /sim/refuse` `{"ms": 2000}` makes the leader refuse connections for a while;
+//! - `POST /sim/seed` `{"demo": true, "machines": 0}` seeds the demo topology and/or
+//!   that many extra machines;
+//! - `GET /sim/state` tells the leader and the active faults.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::faults::Faults;
+use crate::{seed, Simulator};
+
+pub fn router(sim: Arc<Simulator>) -> Router {
+    Router::new()
+        .route("/sim/faults", post(set_faults))
+        .route("/sim/leader", post(set_leader))
+        .route("/sim/refuse", post(refuse))
+        .route("/sim/seed", post(seed_topology))
+        .route("/sim/state", get(state))
+        .with_state(sim)
+}
+
+type Answer = Result<Json<Value>, (StatusCode, String)>;
+
+fn bad(e: impl std::fmt::Display) -> (StatusCode, String) {
+    (StatusCode::BAD_REQUEST, e.to_string())
+}
+
+async fn set_faults(State(sim): State<Arc<Simulator>>, Json(f): Json<Faults>) -> Answer {
+    sim.set_faults(f.clone());
+    Ok(Json(json!({"faults": f})))
+}
+
+#[derive(Deserialize)]
+struct LeaderBody {
+    index: usize,
+}
+
+async fn set_leader(State(sim): State<Arc<Simulator>>, Json(b): Json<LeaderBody>) -> Answer {
+    sim.set_leader(b.index).await.map_err(bad)?;
+    Ok(Json(json!({"leader": sim.leader().await.to_string()})))
+}
+
+#[derive(Deserialize)]
+struct RefuseBody {
+    ms: u64,
+}
+
+async fn refuse(State(sim): State<Arc<Simulator>>, Json(b): Json<RefuseBody>) -> Answer {
+    sim.refuse_for(b.ms.min(600_000)).await;
+    Ok(Json(json!({"refusing_ms": b.ms})))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SeedBody {
+    demo: bool,
+    machines: u32,
+}
+
+async fn seed_topology(State(sim): State<Arc<Simulator>>, Json(b): Json<SeedBody>) -> Answer {
+    if b.demo {
+        seed::demo(&sim).await.map_err(bad)?;
+    }
+    if b.machines > 0 {
+        seed::machines(sim.store(), b.machines.min(100_000)).await.map_err(bad)?;
+    }
+    Ok(Json(json!({"seeded": true})))
+}
+
+async fn state(State(sim): State<Arc<Simulator>>) -> Json<Value> {
+    let faults = sim.engine.faults.lock().map(|f| f.clone()).unwrap_or_default();
+    Json(json!({
+        "leader": sim.leader().await.to_string(),
+        "nodes": sim.nodes().iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "faults": faults,
+    }))
+}
