@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
 # Builds and runs the console on http://localhost:18080/KunlunXPanel with its data in
-# ./data. Extra arguments go to the server (see `--help`).
+# ./data, next to the bundled cluster_mgr simulator (klustron-sim) seeded with a demo
+# topology, so a newcomer sees a working console. Extra arguments go to the console
+# (see `target/release/xpanel --help`); set NO_SIM=1 to run the console alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh
 . scripts/env.sh
 cargo leptos build --release
-exec target/release/xpanel --site-root target/site "$@"
+
+if [ "${NO_SIM:-}" != 1 ]; then
+    cargo build --release -p klustron-sim
+    mkdir -p data/sim
+    meta="sqlite:data/sim/metadata.db"
+    target/release/klustron-sim --metadata-url "$meta" --demo &
+    sim=$!
+    trap 'kill $sim 2>/dev/null || true' EXIT
+    export METASEEDS="${METASEEDS:-$meta}"
+    echo "klustron-sim: cluster_mgr on 127.0.0.1:58000 (leader), control API on 127.0.0.1:58100"
+fi
+target/release/xpanel --site-root target/site "$@"

@@ -13,13 +13,18 @@ cargo fmt --all -- --check
 
 step "clippy (server build)"
 cargo clippy -p app --features ssr --all-targets -- -D warnings
-cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p server -p klustron -p klustron-sim --all-targets -- -D warnings
 step "clippy (browser build)"
 cargo clippy -p app --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and server tests"
 cargo test -p app --features ssr
 cargo test -p server
+
+step "Klustron backends: client, metadata reader, simulator (SQLite and MariaDB)"
+# The machine's MariaDB stands in for Klustron's metadata cluster.
+export XPANEL_TEST_MYSQL_URL="${XPANEL_TEST_MYSQL_URL-mysql://root@127.0.0.1:3306/test}"
+cargo test -p klustron -p klustron-sim
 
 step "browser tests (Chromium)"
 end2end/run.sh
