@@ -25,6 +25,19 @@ pub enum AppError {
     /// The request came from another site (CSRF defence) or the method is not allowed.
     #[error("Request refused: {0}")]
     Refused(String),
+    /// A Klustron backend (metadata database or cluster_mgr) failed or refused; the text
+    /// says which and why, in the backend's own words where it gave any.
+    #[error("{0}")]
+    Klustron(String),
+    /// cluster_mgr runs one job at a time and is busy; nothing was submitted.
+    #[error("cluster_mgr is running another job; nothing was submitted. Try again when it ends. · 系统正在执行其他任务，请稍后再试")]
+    Busy,
+    /// The console was started without METASEEDS, so it cannot reach Klustron.
+    #[error("Klustron is not configured: start the console with METASEEDS (or --metaseeds). · 未配置元数据节点")]
+    NotConfigured,
+    /// The thing asked for does not exist (any more).
+    #[error("Not found: {0}")]
+    NotFound(String),
     /// Something failed on the server; details are in the server log only.
     #[error("Internal error on the server; the administrator can find details in its log.")]
     Internal,
@@ -53,6 +66,9 @@ impl AppError {
             AppError::Unauthorized | AppError::BadCredentials => 401,
             AppError::PasswordChangeRequired | AppError::Refused(_) => 403,
             AppError::Validation { .. } => 422,
+            AppError::NotFound(_) => 404,
+            AppError::Busy => 409,
+            AppError::Klustron(_) | AppError::NotConfigured => 502,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

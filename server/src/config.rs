@@ -38,9 +38,35 @@ pub struct Config {
     /// cluster_mgr HTTP addresses, `ip:port,...`; normally found through the metadata.
     #[arg(long, env = "XPANEL_CLUSTER_MGR", value_delimiter = ',')]
     pub cluster_mgr: Vec<String>,
+
+    /// Account for reading the metadata cluster (XPanel uses pgx).
+    #[arg(long, env = "META_USER", default_value = "pgx")]
+    pub meta_user: String,
+
+    /// Password of the metadata account.
+    #[arg(long, env = "META_PASSWORD", default_value = "pgx_pwd", hide_env_values = true)]
+    pub meta_password: String,
 }
 
 impl Config {
+    /// The Klustron seeds, checked: `None` without METASEEDS, an error for a bad one.
+    pub fn klustron_seeds(&self) -> anyhow::Result<Option<klustron::MetaSeeds>> {
+        if self.metaseeds.iter().all(|s| s.trim().is_empty()) {
+            return Ok(None);
+        }
+        let seeds = klustron::MetaSeeds::parse(
+            &self.metaseeds.join(","),
+            &self.meta_user,
+            &self.meta_password,
+        )
+        .map_err(|e| anyhow::anyhow!("METASEEDS: {e}"))?;
+        for addr in &self.cluster_mgr {
+            klustron::discovery::split_host_port(addr)
+                .ok_or_else(|| anyhow::anyhow!("--cluster-mgr: {addr:?} is not host:port"))?;
+        }
+        Ok(Some(seeds))
+    }
+
     pub fn idle_timeout(&self) -> Duration {
         Duration::from_secs(self.session_idle_minutes * 60)
     }

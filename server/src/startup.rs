@@ -6,6 +6,7 @@ use app::{
     app::{shell, App},
     backend::{
         auth::{self, gate::gate, AuthSettings},
+        klustron::Klustron,
         store::{now, Store},
         AppState,
     },
@@ -38,6 +39,15 @@ impl Application {
             .await
             .with_context(|| format!("opening the store in {}", config.data_dir.display()))?;
         seed_initial_account(&store).await?;
+        let klustron = config.klustron_seeds()?.map(|seeds| {
+            tracing::info!(seeds = ?seeds.urls().len(), "Klustron metadata seeds configured");
+            Arc::new(Klustron::new(seeds, config.cluster_mgr.clone()))
+        });
+        if klustron.is_none() {
+            tracing::warn!(
+                "no METASEEDS: machine and cluster pages will say Klustron is not configured"
+            );
+        }
 
         let listener = TcpListener::bind(config.listen)
             .await
@@ -57,6 +67,7 @@ impl Application {
                 idle_timeout: config.idle_timeout(),
                 absolute_timeout: config.absolute_timeout(),
             }),
+            klustron,
         };
         Ok(Application { listener, router: router(state.clone()), state })
     }

@@ -3,6 +3,8 @@
 //! that the access gate and the tests can name it.
 
 pub mod auth;
+pub mod jobs;
+pub mod machines;
 
 use server_fn::ServerFn;
 
@@ -13,11 +15,16 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[<auth::Login as ServerFn>::PATH];
 pub const PASSWORD_CHANGE_ENDPOINTS: &[&str] =
     &[<auth::ChangePassword as ServerFn>::PATH, <auth::Logout as ServerFn>::PATH];
 
-/// Sets the HTTP status that matches an error, so that an error is never a `200`.
+/// Sets the HTTP status that matches an error, so that an error is never a `200`. Only
+/// for a server-function call: a page whose data failed to load is still a page (200)
+/// that shows the error.
 #[cfg(feature = "ssr")]
 pub(crate) fn finish<T>(r: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
-    if let Err(e) = &r {
-        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+    use leptos::prelude::use_context;
+    let is_call = use_context::<http::request::Parts>()
+        .is_some_and(|p| p.uri.path().starts_with(crate::paths::API));
+    if let (Err(e), true) = (&r, is_call) {
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
             let status = http::StatusCode::from_u16(e.status())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
             opts.set_status(status);

@@ -1,6 +1,8 @@
 //! Server-only code: application state, the console's store, and authentication.
 
 pub mod auth;
+pub mod jobs;
+pub mod klustron;
 pub mod state;
 pub mod store;
 

@@ -1,6 +1,6 @@
 //! The state every request handler and server function shares.
 
-use super::{auth::AuthSettings, store::Store};
+use super::{auth::AuthSettings, klustron::Klustron, store::Store};
 use crate::error::AppError;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -14,6 +14,8 @@ pub struct AppState {
     pub store: Store,
     /// Cookie and session-lifetime settings.
     pub auth: Arc<AuthSettings>,
+    /// Klustron's metadata and cluster_mgr; `None` when started without METASEEDS.
+    pub klustron: Option<Arc<Klustron>>,
 }
 
 /// The state, as provided by `leptos_routes_with_context` to every server function.

@@ -1,6 +1,7 @@
 //! The console's own store (SQLite file by default), its migrations and its queries.
 
 pub mod audit;
+pub mod jobs;
 pub mod sessions;
 pub mod users;
 
