@@ -2,7 +2,7 @@
 
 use crate::pages::{
     change_password::ChangePasswordPage, frame::Frame, home::HomePage, login::LoginPage,
-    not_built::NotBuiltPage, not_found::NotFound,
+    machines::MachinesPage, not_built::NotBuiltPage, not_found::NotFound,
 };
 use crate::paths;
 use leptos::prelude::*;
@@ -48,10 +48,7 @@ pub fn App() -> impl IntoView {
                 />
                 <ParentRoute path=StaticSegment("KunlunXPanel") view=Frame>
                     <Route path=StaticSegment("") view=HomePage/>
-                    <Route
-                        path=StaticSegment("machines")
-                        view=|| view! { <NotBuiltPage title="Machines" title_zh="计算机管理" issue=4/> }
-                    />
+                    <Route path=StaticSegment("machines") view=MachinesPage/>
                     <Route
                         path=StaticSegment("clusters")
                         view=|| view! { <NotBuiltPage title="Clusters" title_zh="集群管理" issue=5/> }

@@ -1,7 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEFAULT_PASSWORD, DEFAULT_USER, hydrated, login } from "./helpers";
-
-const NEW_PASSWORD = "Kunlun#2026e2e";
+import { DEFAULT_PASSWORD, DEFAULT_USER, hydrated, login, NEW_PASSWORD } from "./helpers";
 
 // The whole first-login story of issue #2, in order, in one browser.
 test("super_dba must change the default password before anything else", async ({ page }) => {
@@ -33,8 +31,8 @@ test("super_dba must change the default password before anything else", async ({
   await expect(page.getByTestId("current-user")).toContainText(DEFAULT_USER);
 
   // The menu works now, and unbuilt pages say so.
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Machines/ }).click();
-  await expect(page).toHaveURL(/\/KunlunXPanel\/machines$/);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Clusters/ }).click();
+  await expect(page).toHaveURL(/\/KunlunXPanel\/clusters$/);
   await expect(page.getByTestId("not-built")).toBeVisible();
 
   // Log out: the console is closed again.

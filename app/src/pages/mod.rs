@@ -4,5 +4,6 @@ pub mod change_password;
 pub mod frame;
 pub mod home;
 pub mod login;
+pub mod machines;
 pub mod not_built;
 pub mod not_found;

@@ -28,6 +28,32 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a console on the store in `data_dir` (to test restarts).
 pub async fn spawn_app_in(data_dir: PathBuf) -> TestApp {
+    spawn_with(data_dir, vec![]).await
+}
+
+/// A console wired to a fresh klustron-sim (SQLite metadata), as `scripts/run.sh` does.
+pub struct SimApp {
+    pub app: TestApp,
+    pub sim: std::sync::Arc<klustron_sim::Simulator>,
+    _tmp: tempfile::TempDir,
+}
+
+pub async fn spawn_app_with_sim() -> SimApp {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let meta = format!("sqlite:{}", tmp.path().join("metadata.db").display());
+    let sim = klustron_sim::Simulator::start(klustron_sim::SimConfig {
+        metadata_url: meta.clone(),
+        nodes: vec!["127.0.0.1:0".parse().unwrap()],
+        control: "127.0.0.1:0".parse().unwrap(),
+        step: std::time::Duration::from_millis(10),
+    })
+    .await
+    .expect("simulator starts");
+    let app = spawn_with(tmp.path().join("console"), vec![meta]).await;
+    SimApp { app, sim, _tmp: tmp }
+}
+
+async fn spawn_with(data_dir: PathBuf, metaseeds: Vec<String>) -> TestApp {
     let config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.clone(),
@@ -35,8 +61,10 @@ pub async fn spawn_app_in(data_dir: PathBuf) -> TestApp {
         cookie_secure: false,
         session_idle_minutes: 30,
         session_max_hours: 12,
-        metaseeds: vec![],
+        metaseeds,
         cluster_mgr: vec![],
+        meta_user: "pgx".into(),
+        meta_password: "pgx_pwd".into(),
     };
     let app = Application::build(&config).await.expect("console starts");
     let base = format!("http://{}", app.local_addr());

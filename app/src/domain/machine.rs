@@ -1,0 +1,381 @@
+//! A machine as the add/edit form describes it, and the rules that make it valid.
+//!
+//! Shared by both builds: the browser shows the same messages the server decides with.
+//! Every field is checked, and every problem is reported against its field, in English
+//! and Chinese.
+
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// `server_nodes.machine_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MachineKind {
+    Storage,
+    Computer,
+}
+
+impl MachineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MachineKind::Storage => "storage",
+            MachineKind::Computer => "computer",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "storage" => Some(MachineKind::Storage),
+            "computer" => Some(MachineKind::Computer),
+            _ => None,
+        }
+    }
+    /// (English, Chinese) as XPanel labels them.
+    pub fn label(self) -> &'static str {
+        match self {
+            MachineKind::Storage => "Storage · 存储",
+            MachineKind::Computer => "Compute · 计算",
+        }
+    }
+    /// cluster_mgr's defaults, which the form fills in when the type is picked.
+    pub fn default_ports(self) -> (u16, u16) {
+        match self {
+            MachineKind::Storage => (57000, 58000),
+            MachineKind::Computer => (47000, 48000),
+        }
+    }
+}
+
+/// The form as the browser sends it: every value a string, nothing trusted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MachineForm {
+    pub hostaddr: String,
+    pub machine_type: String,
+    pub port_start: String,
+    pub port_end: String,
+    pub datadir: String,
+    pub logdir: String,
+    pub wal_log_dir: String,
+    pub comp_datadir: String,
+    pub total_mem: String,
+    pub total_cpu_cores: String,
+    pub rack_id: String,
+}
+
+/// A machine that passed every rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidMachine {
+    /// Canonical text of the address (`::1`, not `0:0::1`).
+    pub hostaddr: String,
+    pub kind: MachineKind,
+    pub ports: (u16, u16),
+    pub datadir: String,
+    pub logdir: String,
+    pub wal_log_dir: String,
+    pub comp_datadir: String,
+    pub total_mem_mb: u32,
+    pub total_cpu_cores: u32,
+    pub rack_id: String,
+}
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+pub const MIN_PORT: u16 = 1024;
+pub const MAX_MEM_MB: u32 = 64 * 1024 * 1024; // 64 TiB
+pub const MAX_CORES: u32 = 4096;
+const MAX_PATH_LIST: usize = 4096;
+const MAX_PATH: usize = 1024;
+const MAX_RACK: usize = 64;
+
+impl MachineForm {
+    /// Checks every field; returns all problems, not just the first.
+    pub fn validate(&self) -> Result<ValidMachine, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut bad =
+            |field: &'static str, message: String| errors.push(FieldError { field, message });
+
+        let host = self.hostaddr.trim();
+        let hostaddr = match host.parse::<IpAddr>() {
+            Ok(ip) => Some(ip.to_string()),
+            Err(_) if host.is_empty() => {
+                bad("hostaddr", "Enter the machine's IP address · 请输入IP地址".into());
+                None
+            }
+            Err(_) => {
+                bad(
+                    "hostaddr",
+                    format!("{} is not an IPv4 or IPv6 address · IP地址格式不正确", clip(host)),
+                );
+                None
+            }
+        };
+        let kind = MachineKind::parse(self.machine_type.trim());
+        if kind.is_none() {
+            bad("machine_type", "Choose storage or compute · 请选择机器类型".into());
+        }
+        let start = port("port_start", &self.port_start, &mut bad);
+        let end = port("port_end", &self.port_end, &mut bad);
+        if let (Some(s), Some(e)) = (start, end) {
+            if s >= e {
+                bad("port_end", format!("The end port must be greater than the start port {s} · 结束端口必须大于起始端口"));
+            }
+        }
+        let (mut datadir, mut logdir, mut wal, mut comp) = (None, None, None, None);
+        match kind {
+            Some(MachineKind::Storage) => {
+                datadir = dirs("datadir", &self.datadir, &mut bad);
+                logdir = dirs("logdir", &self.logdir, &mut bad);
+                wal = dirs("wal_log_dir", &self.wal_log_dir, &mut bad);
+            }
+            Some(MachineKind::Computer) => {
+                comp = dirs("comp_datadir", &self.comp_datadir, &mut bad)
+            }
+            None => {}
+        }
+        let mem = positive("total_mem", &self.total_mem, MAX_MEM_MB, "MB", &mut bad);
+        let cores = positive("total_cpu_cores", &self.total_cpu_cores, MAX_CORES, "", &mut bad);
+        let rack = self.rack_id.trim();
+        let rack_id = if rack.is_empty() {
+            Some("0".to_owned())
+        } else if rack.len() > MAX_RACK
+            || !rack.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            bad("rack_id", format!("Rack id: up to {MAX_RACK} letters, digits, - or _ · 机架编号只能包含字母、数字、-和_"));
+            None
+        } else {
+            Some(rack.to_owned())
+        };
+
+        match (hostaddr, kind, start, end, mem, cores, rack_id) {
+            (
+                Some(hostaddr),
+                Some(kind),
+                Some(s),
+                Some(e),
+                Some(mem),
+                Some(cores),
+                Some(rack_id),
+            ) if errors.is_empty() => Ok(ValidMachine {
+                hostaddr,
+                kind,
+                ports: (s, e),
+                datadir: datadir.unwrap_or_default(),
+                logdir: logdir.unwrap_or_default(),
+                wal_log_dir: wal.unwrap_or_default(),
+                comp_datadir: comp.unwrap_or_default(),
+                total_mem_mb: mem,
+                total_cpu_cores: cores,
+                rack_id,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// At most 40 characters of hostile input go back into a message.
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+fn port(field: &'static str, raw: &str, bad: &mut impl FnMut(&'static str, String)) -> Option<u16> {
+    let raw = raw.trim();
+    match digits(raw).and_then(|v| u16::try_from(v).ok()) {
+        Some(p) if p >= MIN_PORT => Some(p),
+        _ if raw.is_empty() => {
+            bad(field, "Enter a port · 请输入端口".into());
+            None
+        }
+        _ => {
+            bad(field, format!("A port is a whole number from {MIN_PORT} to 65535 · 端口必须是{MIN_PORT}到65535之间的整数"));
+            None
+        }
+    }
+}
+
+fn positive(
+    field: &'static str,
+    raw: &str,
+    max: u32,
+    unit: &str,
+    bad: &mut impl FnMut(&'static str, String),
+) -> Option<u32> {
+    let raw = raw.trim();
+    match digits(raw) {
+        Some(v) if v >= 1 && v <= u64::from(max) => Some(v as u32),
+        _ if raw.is_empty() => {
+            bad(field, "Required · 必填".into());
+            None
+        }
+        _ => {
+            bad(
+                field,
+                format!(
+                    "A whole number from 1 to {max}{} · 必须是1到{max}之间的整数",
+                    if unit.is_empty() { String::new() } else { format!(" {unit}") }
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Plain decimal digits only (no sign, no exponent, no spaces inside), at most 10.
+fn digits(s: &str) -> Option<u64> {
+    (!s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// A `;`-separated list of absolute paths. Paths reach shell scripts on the machines, so
+/// only a safe character set is allowed and `..` never.
+fn dirs(
+    field: &'static str,
+    raw: &str,
+    bad: &mut impl FnMut(&'static str, String),
+) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        bad(field, "Enter at least one absolute directory · 请输入目录（绝对路径）".into());
+        return None;
+    }
+    if raw.len() > MAX_PATH_LIST {
+        bad(
+            field,
+            format!(
+                "At most {MAX_PATH_LIST} characters in all · 目录总长度不能超过{MAX_PATH_LIST}"
+            ),
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    for path in raw.split(';').map(str::trim) {
+        let problem = if path.is_empty() {
+            Some("an empty entry between ';' · 分号之间不能为空".to_owned())
+        } else if !path.starts_with('/') {
+            Some(format!(
+                "{} is not an absolute path (must start with /) · 必须是绝对路径",
+                clip(path)
+            ))
+        } else if path.len() > MAX_PATH {
+            Some(format!("a path is longer than {MAX_PATH} characters · 路径过长"))
+        } else if path.split('/').any(|c| c == "..") {
+            Some("'..' is not allowed in a path · 路径中不能包含 ..".to_owned())
+        } else {
+            path.chars().find(|c| !(c.is_ascii_alphanumeric() || "/._-+@".contains(*c))).map(|c| {
+                format!("the character {c:?} is not allowed; use letters, digits and / . _ - + @ · 路径包含非法字符")
+            })
+        };
+        if let Some(p) = problem {
+            bad(field, format!("Directory: {p}"));
+            return None;
+        }
+        let trimmed = path.trim_end_matches('/');
+        out.push(if trimmed.is_empty() { "/".to_owned() } else { trimmed.to_owned() });
+    }
+    Some(out.join(";"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn storage() -> MachineForm {
+        MachineForm {
+            hostaddr: "10.0.0.11".into(),
+            machine_type: "storage".into(),
+            port_start: "57000".into(),
+            port_end: "58000".into(),
+            datadir: "/data1;/data2".into(),
+            logdir: "/log".into(),
+            wal_log_dir: "/wal".into(),
+            comp_datadir: String::new(),
+            total_mem: "65536".into(),
+            total_cpu_cores: "16".into(),
+            rack_id: String::new(),
+        }
+    }
+
+    fn field_errors(f: &MachineForm) -> Vec<&'static str> {
+        f.validate().err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_good_storage_machine_passes_and_is_normalised() {
+        let v = storage().validate().unwrap();
+        assert_eq!(v.kind, MachineKind::Storage);
+        assert_eq!(v.ports, (57000, 58000));
+        assert_eq!(v.datadir, "/data1;/data2");
+        assert_eq!(v.rack_id, "0");
+        let mut f = storage();
+        f.hostaddr = " fe80:0:0::1 ".into();
+        assert_eq!(f.validate().unwrap().hostaddr, "fe80::1");
+    }
+
+    #[test]
+    fn every_field_has_its_own_message() {
+        type Change = fn(&mut MachineForm);
+        let cases: &[(&str, Change)] = &[
+            ("hostaddr", |f| f.hostaddr = "10.0.0.256".into()),
+            ("hostaddr", |f| f.hostaddr = "host.example".into()),
+            ("hostaddr", |f| f.hostaddr = "".into()),
+            ("hostaddr", |f| f.hostaddr = "<script>alert(1)</script>".into()),
+            ("machine_type", |f| f.machine_type = "both".into()),
+            ("port_start", |f| f.port_start = "80".into()),
+            ("port_start", |f| f.port_start = "-1".into()),
+            ("port_start", |f| f.port_start = "1e4".into()),
+            ("port_end", |f| f.port_end = "70000".into()),
+            ("port_end", |f| f.port_end = "56999".into()),
+            ("port_end", |f| f.port_end = "57000".into()),
+            ("datadir", |f| f.datadir = "data".into()),
+            ("datadir", |f| f.datadir = "/data/../etc".into()),
+            ("datadir", |f| f.datadir = "/data;rm -rf /".into()),
+            ("datadir", |f| f.datadir = "/data/$(reboot)".into()),
+            ("datadir", |f| f.datadir = "/a;;/b".into()),
+            ("datadir", |f| f.datadir = format!("/{}", "a".repeat(5000))),
+            ("logdir", |f| f.logdir = "".into()),
+            ("wal_log_dir", |f| f.wal_log_dir = "/wal`id`".into()),
+            ("total_mem", |f| f.total_mem = "0".into()),
+            ("total_mem", |f| f.total_mem = "-5".into()),
+            ("total_mem", |f| f.total_mem = "99999999999".into()),
+            ("total_mem", |f| f.total_mem = "1.5".into()),
+            ("total_cpu_cores", |f| f.total_cpu_cores = "".into()),
+            ("total_cpu_cores", |f| f.total_cpu_cores = "5000".into()),
+            ("rack_id", |f| f.rack_id = "r 1".into()),
+            ("rack_id", |f| f.rack_id = "x".repeat(65)),
+        ];
+        for (field, change) in cases {
+            let mut f = storage();
+            change(&mut f);
+            assert_eq!(field_errors(&f), vec![*field], "{f:?}");
+        }
+    }
+
+    #[test]
+    fn compute_machines_need_only_the_compute_directory() {
+        let mut f = storage();
+        f.machine_type = "computer".into();
+        assert_eq!(field_errors(&f), vec!["comp_datadir"]);
+        f.comp_datadir = "/kunlun/server".into();
+        f.datadir = "relative-but-ignored".into();
+        let v = f.validate().unwrap();
+        assert_eq!((v.comp_datadir.as_str(), v.datadir.as_str()), ("/kunlun/server", ""));
+    }
+
+    #[test]
+    fn all_problems_are_reported_at_once() {
+        let f = MachineForm::default();
+        let fields = field_errors(&f);
+        for want in
+            ["hostaddr", "machine_type", "port_start", "port_end", "total_mem", "total_cpu_cores"]
+        {
+            assert!(fields.contains(&want), "{want} missing from {fields:?}");
+        }
+    }
+}

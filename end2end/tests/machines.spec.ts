@@ -1,0 +1,121 @@
+import { expect, Page, test } from "@playwright/test";
+import { hydrated, loginReady } from "./helpers";
+
+// Issue #4 through the browser, against klustron-sim: add a machine and see it online,
+// edit it, get a specific message for bad input in every field with nothing submitted,
+// and delete it with the typed confirmation.
+
+const HOST = "10.20.0.1";
+
+async function fill(page: Page, label: RegExp, value: string) {
+  await page.getByTestId("machine-form").getByLabel(label).fill(value);
+}
+
+async function expectFieldError(page: Page, field: string, message: RegExp) {
+  await expect(page.getByTestId(`${field}-error`)).toHaveText(message);
+}
+
+async function waitForJob(page: Page, status: "done" | "failed") {
+  await expect(page.getByTestId("job-banner")).toHaveAttribute("data-status", status, { timeout: 20_000 });
+}
+
+test("add, see online, edit, validate every field, delete", async ({ page }) => {
+  await loginReady(page);
+  await page.goto("/KunlunXPanel/machines");
+  await hydrated(page);
+  await expect(page.getByTestId("no-machines")).toBeVisible();
+
+  // Empty form: every required field says what is missing, nothing is sent.
+  await page.getByTestId("add-machine").click();
+  await page.getByTestId("machine-submit").click();
+  await expectFieldError(page, "hostaddr", /Enter the machine's IP address/);
+  await expectFieldError(page, "machine_type", /Choose storage or compute/);
+  await expectFieldError(page, "port_start", /Enter a port/);
+  await expectFieldError(page, "total_mem", /Required/);
+  await expectFieldError(page, "total_cpu_cores", /Required/);
+
+  // Picking the type fills cluster_mgr's default port range.
+  await page.getByTestId("machine-form").getByLabel(/Type · 机器类型/).selectOption("storage");
+  await expect(page.getByTestId("machine-form").getByLabel(/First port/)).toHaveValue("57000");
+  await expect(page.getByTestId("machine-form").getByLabel(/Last port/)).toHaveValue("58000");
+
+  // A good form, then one bad field at a time: its own message, and no job starts.
+  const good: [RegExp, string][] = [
+    [/IP address · IP地址/, HOST],
+    [/First port/, "57000"],
+    [/Last port/, "58000"],
+    [/Storage data dirs/, "/kunlun/data1;/kunlun/data2"],
+    [/Log dirs/, "/kunlun/log"],
+    [/WAL dirs/, "/kunlun/wal"],
+    [/Memory \(MB\)/, "65536"],
+    [/CPU cores/, "16"],
+    [/Rack/, "r1"],
+  ];
+  const bad: [RegExp, string, string, RegExp][] = [
+    [/IP address · IP地址/, "10.20.0.256", "hostaddr", /is not an IPv4 or IPv6 address/],
+    [/First port/, "80", "port_start", /from 1024 to 65535/],
+    [/Last port/, "56000", "port_end", /greater than the start port/],
+    [/Storage data dirs/, "data", "datadir", /not an absolute path/],
+    [/Log dirs/, "/kunlun/../etc", "logdir", /'\.\.' is not allowed/],
+    [/WAL dirs/, "/kunlun/wal$(reboot)", "wal_log_dir", /character .\$. is not allowed/],
+    [/Memory \(MB\)/, "0", "total_mem", /whole number from 1/],
+    [/CPU cores/, "-4", "total_cpu_cores", /whole number from 1/],
+    [/Rack/, "rack 1", "rack_id", /Rack id/],
+  ];
+  for (const [label, value] of good) await fill(page, label, value);
+  for (const [label, value, field, message] of bad) {
+    await fill(page, label, value);
+    await page.getByTestId("machine-submit").click();
+    await expectFieldError(page, field, message);
+    await expect(page.getByTestId("job-banner")).toHaveCount(0);
+    const original = good.find(([l]) => l.source === label.source)![1];
+    await fill(page, label, original);
+  }
+
+  // Submitted: the job's progress shows, then the machine is in the list, online.
+  await page.getByTestId("machine-submit").click();
+  await waitForJob(page, "done");
+  const row = page.getByTestId(`machine-${HOST}-storage`);
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId("status")).toHaveText(/Online · 在线/);
+  await expect(row).toContainText("57000-58000");
+  await expect(page.getByTestId("machine-counts")).toContainText("Online · 在线 1");
+
+  // cluster_mgr refuses a duplicate, and the console shows its words.
+  await page.getByTestId("add-machine").click();
+  await page.getByTestId("machine-form").getByLabel(/Type · 机器类型/).selectOption("storage");
+  for (const [label, value] of good) await fill(page, label, value);
+  await page.getByTestId("machine-submit").click();
+  await waitForJob(page, "failed");
+  await expect(page.getByTestId("job-banner")).toContainText("Create machine job add hostaddr in server_nodes");
+
+  // Edit: host and type are fixed; memory and ports change.
+  await row.getByRole("button", { name: /Edit/ }).click();
+  await expect(page.getByTestId("machine-form").getByLabel(/IP address · IP地址/)).toBeDisabled();
+  await fill(page, /Memory \(MB\)/, "32768");
+  await fill(page, /Last port/, "57500");
+  await page.getByTestId("machine-submit").click();
+  await waitForJob(page, "done");
+  await expect(row).toContainText("32768 MB");
+  await expect(row).toContainText("57000-57500");
+
+  // Node view: nothing installed on it yet.
+  await row.getByRole("button", { name: /Nodes/ }).click();
+  await expect(page.getByTestId("no-instances")).toBeVisible();
+
+  // Search on the server: a miss, then a hit.
+  await page.getByTestId("machine-search").fill("10.99");
+  await expect(page.getByTestId("no-machines")).toBeVisible();
+  await page.getByTestId("machine-search").fill("10.20");
+  await expect(row).toBeVisible();
+
+  // Delete needs the address typed exactly.
+  await row.getByRole("button", { name: /Delete/ }).click();
+  await expect(page.getByTestId("delete-submit")).toBeDisabled();
+  await page.getByTestId("delete-confirm").fill("10.20.0.2");
+  await expect(page.getByTestId("delete-submit")).toBeDisabled();
+  await page.getByTestId("delete-confirm").fill(HOST);
+  await page.getByTestId("delete-submit").click();
+  await waitForJob(page, "done");
+  await expect(row).toHaveCount(0);
+});
