@@ -80,6 +80,9 @@ test("add, see online, edit, validate every field, delete", async ({ page }) => 
   await expect(row.getByTestId("status")).toHaveText(/Online · 在线/);
   await expect(row).toContainText("57000-58000");
   await expect(page.getByTestId("machine-counts")).toContainText("Online · 在线 1");
+  await expect(page.getByTestId("machine-pages")).toHaveText(/Page 1 of 1 · 1 machines/);
+  await expect(page.getByRole("button", { name: "Next ›" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "‹ Previous" })).toBeDisabled();
 
   // cluster_mgr refuses a duplicate, and the console shows its words.
   await page.getByTestId("add-machine").click();

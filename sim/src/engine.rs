@@ -301,7 +301,7 @@ impl Engine {
                     nick: p.s("nick_name"),
                     ha,
                     comps: comp_slots,
-                    shards: storage.chunks(nodes).map(<[_]>::to_vec).collect(),
+                    shards: spread_primaries(&storage, nodes),
                     cpu_cores,
                     max_conns,
                     fullsync,
@@ -324,7 +324,7 @@ impl Engine {
                     .ok_or(Refusal(codes::NO_RESOURCES))?;
                 Ok(Plan::AddShards {
                     cluster_id,
-                    shards: slots.chunks(nodes).map(<[_]>::to_vec).collect(),
+                    shards: spread_primaries(&slots, nodes),
                     sync_num: 1,
                 })
             }
@@ -430,6 +430,21 @@ const KNOWN: [&str; 11] = [
     "delete_comp",
     "delete_node",
 ];
+
+/// Cuts placed slots into shards of `nodes` replicas. The first slot of a shard becomes
+/// its primary, so each shard's list is rotated to put primaries on different machines.
+fn spread_primaries(slots: &[(String, u16)], nodes: usize) -> Vec<Vec<(String, u16)>> {
+    slots
+        .chunks(nodes)
+        .enumerate()
+        .map(|(i, c)| {
+            let mut v = c.to_vec();
+            let n = v.len();
+            v.rotate_left(i % n);
+            v
+        })
+        .collect()
+}
 
 fn non_empty(s: String, default: &str) -> String {
     if s.is_empty() {

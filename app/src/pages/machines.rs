@@ -182,7 +182,7 @@ pub fn MachinesPage() -> impl IntoView {
                                 <button
                                     type="button"
                                     class="rounded border px-2 py-1 disabled:opacity-40"
-                                    disabled=move || page.get() <= 1
+                                    disabled=move || { page.get() <= 1 }
                                     on:click=move |_| page.update(|n| *n = n.saturating_sub(1).max(1))
                                 >
                                     "‹ Previous"
@@ -193,7 +193,7 @@ pub fn MachinesPage() -> impl IntoView {
                                 <button
                                     type="button"
                                     class="rounded border px-2 py-1 disabled:opacity-40"
-                                    disabled=move || page.get() >= pages
+                                    disabled=move || { page.get() >= pages }
                                     on:click=move |_| page.update(|n| *n += 1)
                                 >
                                     "Next ›"
@@ -255,17 +255,17 @@ fn Row(m: MachineRow, panel: RwSignal<Panel>) -> impl IntoView {
     view! {
         <tr class="border-t border-slate-100" data-test=test_id>
             <td class="px-2 py-1 font-mono">{m.hostaddr.clone()}</td>
-            <td class="px-2 py-1">{kind}</td>
+            <td class="whitespace-nowrap px-2 py-1">{kind}</td>
             <td class="px-2 py-1 font-mono">{m.port_range.clone()}</td>
             <td class="max-w-40 truncate px-2 py-1 font-mono" title=m.used_ports.clone()>{m.used_ports.clone()}</td>
             <td class="max-w-40 truncate px-2 py-1 font-mono">{m.installing_ports.clone()}</td>
             <td class="px-2 py-1">
-                <span class=format!("rounded px-2 py-0.5 text-xs {class}") data-test="status">{label}</span>
+                <span class=format!("whitespace-nowrap rounded px-2 py-0.5 text-xs {class}") data-test="status">{label}</span>
             </td>
             <td class="px-2 py-1">{m.cpu_cores}</td>
             <td class="px-2 py-1">{format!("{} MB", m.mem_mb)}</td>
             <td class="px-2 py-1">{m.rack_id.clone()}</td>
-            <td class="flex gap-2 px-2 py-1">
+            <td class="flex gap-2 whitespace-nowrap px-2 py-1">
                 <button type="button" class="text-sky-700 underline" on:click=move |_| panel.set(Panel::Nodes(nodes.clone()))>
                     "Nodes · 节点视图"
                 </button>
