@@ -38,9 +38,12 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ "$(cat node_modules/.lock-sum 2>/dev
     echo "$lock_sum" > node_modules/.lock-sum
 fi
 
-# Debian Chromium for the browser tests, and a CJK font so Chinese renders in screenshots.
+# Debian Chromium for the browser tests, and a CJK font so Chinese renders in screenshots
+# (not for image builds: XPANEL_NO_BROWSER=1).
 missing=()
-for pkg in chromium fonts-wqy-zenhei; do
+browser_pkgs=(chromium fonts-wqy-zenhei)
+[ "${XPANEL_NO_BROWSER:-}" = 1 ] && browser_pkgs=()
+for pkg in "${browser_pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints for both builds, unit and server tests,
-# then the browser tests against a freshly built console.
+# then the browser tests against a freshly built console, then the container image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh
@@ -28,3 +28,6 @@ cargo test -p klustron -p klustron-sim
 
 step "browser tests (Chromium)"
 end2end/run.sh
+
+step "container image: Dockerfile → podman build → offline tarball → load → run (docs/DEPLOY.md)"
+scripts/image-test.sh

@@ -1,4 +1,5 @@
 //! The console server as a library, so integration tests start the real thing.
 
 pub mod config;
+pub mod healthcheck;
 pub mod startup;

@@ -5,6 +5,12 @@ use server::{config::Config, startup::Application};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // `xpanel healthcheck` (the image's HEALTHCHECK): is the console here answering?
+    if std::env::args().nth(1).as_deref() == Some("healthcheck") {
+        let listen = std::env::var("XPANEL_LISTEN").unwrap_or_else(|_| "127.0.0.1:18080".into());
+        let ok = listen.parse().is_ok_and(server::healthcheck::check);
+        std::process::exit(if ok { 0 } else { 1 });
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

@@ -123,3 +123,12 @@ async fn a_write_from_another_origin_is_refused_even_with_a_valid_session() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.current_user().await.status(), StatusCode::OK, "the session survived");
 }
+
+#[tokio::test]
+async fn the_healthcheck_sees_a_running_console_and_not_a_missing_one() {
+    let app = spawn_app().await;
+    let addr: std::net::SocketAddr = app.base.trim_start_matches("http://").parse().unwrap();
+    assert!(tokio::task::spawn_blocking(move || server::healthcheck::check(addr)).await.unwrap());
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    assert!(!tokio::task::spawn_blocking(move || server::healthcheck::check(free)).await.unwrap());
+}

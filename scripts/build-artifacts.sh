@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds what the runtime image holds into OUT (default target/image-artifacts/out):
+#   OUT/xpanel   the console, statically linked (x86_64-unknown-linux-musl)
+#   OUT/site/    the compiled site (wasm, JS, CSS, assets), release profile
+#   OUT/data/    an empty directory that becomes the /data volume
+# Used by the Dockerfile's builder stage and by scripts/image-test.sh on the host.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+out=${1:-target/image-artifacts/out}
+cargo leptos build --release
+CC_x86_64_unknown_linux_musl=musl-gcc \
+    cargo build --release --target x86_64-unknown-linux-musl -p server --bin xpanel
+rm -rf "$out" && mkdir -p "$out/data"
+cp target/x86_64-unknown-linux-musl/release/xpanel "$out/xpanel"
+strip "$out/xpanel"   # symbols are not needed at run time: about half the size
+cp -r target/site "$out/site"
+echo "artifacts in $out: $(du -sh "$out" | cut -f1)"
