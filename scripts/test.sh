@@ -22,8 +22,12 @@ cargo test -p app --features ssr
 cargo test -p server
 
 step "Klustron backends: client, metadata reader, simulator (SQLite and MariaDB)"
-# The machine's MariaDB stands in for Klustron's metadata cluster.
+# The machine's MariaDB stands in for Klustron's metadata cluster; started if it is not.
 export XPANEL_TEST_MYSQL_URL="${XPANEL_TEST_MYSQL_URL-mysql://root@127.0.0.1:3306/test}"
+if [ -n "$XPANEL_TEST_MYSQL_URL" ] && ! mariadb-admin --protocol=tcp -h 127.0.0.1 -uroot ping >/dev/null 2>&1; then
+    echo "starting MariaDB"
+    service mariadb start || service mysql start
+fi
 cargo test -p klustron -p klustron-sim
 
 step "browser tests (Chromium)"

@@ -1,8 +1,8 @@
 //! The HTML document and the route table.
 
 use crate::pages::{
-    change_password::ChangePasswordPage, frame::Frame, home::HomePage, login::LoginPage,
-    machines::MachinesPage, not_built::NotBuiltPage, not_found::NotFound,
+    change_password::ChangePasswordPage, clusters::ClustersPage, frame::Frame, home::HomePage,
+    login::LoginPage, machines::MachinesPage, not_built::NotBuiltPage, not_found::NotFound,
 };
 use crate::paths;
 use leptos::prelude::*;
@@ -49,10 +49,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=StaticSegment("KunlunXPanel") view=Frame>
                     <Route path=StaticSegment("") view=HomePage/>
                     <Route path=StaticSegment("machines") view=MachinesPage/>
-                    <Route
-                        path=StaticSegment("clusters")
-                        view=|| view! { <NotBuiltPage title="Clusters" title_zh="集群管理" issue=5/> }
-                    />
+                    <Route path=StaticSegment("clusters") view=ClustersPage/>
                     <Route
                         path=StaticSegment("operation-log")
                         view=|| view! { <NotBuiltPage title="Operation log" title_zh="操作记录" issue=5/> }

@@ -8,6 +8,9 @@
 //! - [`pages`] and [`components`]: the UI.
 //! - [`backend`] (ssr only): state, store, sessions and the access gate.
 
+// Leptos views are deeply nested types; the default limit (128) is too low for them.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -122,3 +122,26 @@ test("add, see online, edit, validate every field, delete", async ({ page }) => 
   await waitForJob(page, "done");
   await expect(row).toHaveCount(0);
 });
+
+// The demo topology of scripts/run.sh, seeded through the simulator's control API: the
+// cluster list shows the cluster and, opened, its compute nodes' PostgreSQL and MySQL ports.
+test("the cluster list shows compute-node ports", async ({ page, request }) => {
+  const control = process.env.SIM_CONTROL!;
+  expect((await request.post(`${control}/sim/seed`, { data: { demo: true } })).ok()).toBe(true);
+  await loginReady(page);
+  await expect
+    .poll(async () => {
+      await page.goto("/KunlunXPanel/clusters");
+      return page.getByTestId("cluster-status").first().textContent();
+    }, { timeout: 20_000 })
+    .toContain("active");
+  await hydrated(page);
+  const card = page.getByTestId("cluster-list").locator("details").first();
+  await card.locator("summary").click();
+  await expect(card).toContainText("demo");
+  const pg = Number(await card.getByTestId("pg-port").first().textContent());
+  const mysql = Number(await card.getByTestId("mysql-port").first().textContent());
+  expect(pg).toBeGreaterThan(47000);
+  expect(mysql).toBe(pg + 1);
+  await expect(card).toContainText(`-p ${pg} -U USER postgres`);
+});

@@ -177,10 +177,13 @@ impl Engine {
                             ),
                         ),
                     };
+                    // The end is recorded and the engine freed under one lock, so a
+                    // caller who has seen `done` can submit the next job at once.
+                    let mut busy = me.busy.lock().await;
                     if let Err(e) = me.store.set_job(id, status, &memo).await {
                         tracing::error!(error = %e, "could not record the end of job {id}");
                     }
-                    *me.busy.lock().await = None;
+                    *busy = None;
                 });
             }
         }

@@ -298,6 +298,14 @@ async fn after_a_leader_change_the_client_finds_the_new_leader_without_restart()
     assert_ne!(before, after);
     assert_eq!(after, t.sim.leader().await.to_string());
 
+    // A submit that is refused is looked up again once, then reported; no job starts.
+    let before = t.sim.store().reader().job_log(100, 0).await.unwrap().len();
+    t.sim.refuse_for(1500).await;
+    let r = t.client.submit("u", &CreateMachine(machine("10.0.0.14", MachineType::Storage))).await;
+    assert!(matches!(r, Err(ClientError::Refused { .. })), "{r:?}");
+    tokio::time::sleep(Duration::from_millis(1700)).await;
+    assert_eq!(t.sim.store().reader().job_log(100, 0).await.unwrap().len(), before);
+
     // A leader that refuses for a moment: reads retry through it.
     let id = t
         .client

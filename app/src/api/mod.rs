@@ -3,6 +3,7 @@
 //! that the access gate and the tests can name it.
 
 pub mod auth;
+pub mod clusters;
 pub mod jobs;
 pub mod machines;
 

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod change_password;
+pub mod clusters;
 pub mod frame;
 pub mod home;
 pub mod login;

@@ -188,6 +188,43 @@ impl MetaDb {
         Ok(self.rows(&sql).await?.iter().map(cluster).collect())
     }
 
+    /// One page of clusters whose nick name or name contains `search`, newest first, and
+    /// how many match. Clusters without a nick name are included.
+    pub async fn clusters_page(
+        &self,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<Cluster>, i64), ClientError> {
+        let err = |e: sqlx::Error| ClientError::Metadata(format!("{}: {e}", self.url_for_logs));
+        let cond = "coalesce(status, '') <> 'deleted' \
+                    and (coalesce(nick_name, '') like ? escape '!' or name like ? escape '!')";
+        let pattern = format!("%{}%", like_escape(search));
+        let sql = format!(
+            "{} order by db_clusters.id desc limit ? offset ?",
+            select(
+                &["id", "name", "nick_name", "ha_mode", "status", "when_created", "memo"],
+                &format!("db_clusters where {cond}")
+            )
+        );
+        let rows = sqlx::query(&sql)
+            .bind(pattern.clone())
+            .bind(pattern.clone())
+            .bind(limit.clamp(1, 500))
+            .bind(offset.max(0))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
+        let count_sql = format!("SELECT CAST(COUNT(*) AS CHAR) AS n FROM db_clusters WHERE {cond}");
+        let total = sqlx::query(&count_sql)
+            .bind(pattern.clone())
+            .bind(pattern)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err)?;
+        Ok((rows.iter().map(cluster).collect(), int(&total, "n")))
+    }
+
     pub async fn shards(&self, cluster_id: i64) -> Result<Vec<Shard>, ClientError> {
         let sql = select(
             &["id", "name", "db_cluster_id", "num_nodes", "sync_num"],

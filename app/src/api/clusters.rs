@@ -1,0 +1,99 @@
+//! 集群管理 Clusters: the cluster list with each cluster's compute nodes and the ports to
+//! connect to (PostgreSQL and MySQL). Read from the metadata; changes come with issue #5.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PER_PAGE: u32 = 20;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClusterListQuery {
+    /// Part of the nick name (business name) or the cluster name.
+    pub search: String,
+    /// 1-based.
+    pub page: u32,
+}
+
+/// A compute node as the list shows it: where to connect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompNodeRow {
+    pub id: i64,
+    pub name: String,
+    pub hostaddr: String,
+    /// PostgreSQL port.
+    pub pg_port: u16,
+    pub mysql_port: Option<u16>,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterRow {
+    pub id: i64,
+    pub name: String,
+    pub nick_name: String,
+    pub ha_mode: String,
+    pub status: String,
+    pub created: String,
+    pub shards: usize,
+    pub comps: Vec<CompNodeRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterPage {
+    pub rows: Vec<ClusterRow>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+#[server(endpoint = "clusters/list")]
+pub async fn list_clusters(query: ClusterListQuery) -> Result<ClusterPage, AppError> {
+    use crate::backend::{auth::guard, klustron::klustron};
+    let run = async {
+        guard::require_user()?;
+        let search = query.search.trim();
+        if search.chars().count() > 64 || search.chars().any(char::is_control) {
+            return Err(AppError::invalid(
+                "search",
+                "Search: at most 64 characters · 搜索内容过长",
+            ));
+        }
+        let page = query.page.clamp(1, 1_000_000);
+        let meta = klustron()?.meta().await?;
+        let (clusters, total) = meta
+            .clusters_page(search, i64::from(PER_PAGE), i64::from(page - 1) * i64::from(PER_PAGE))
+            .await?;
+        let mut rows = Vec::with_capacity(clusters.len());
+        for c in clusters {
+            let comps = meta.comp_nodes(c.id).await?;
+            let shards = meta.shards(c.id).await?.len();
+            rows.push(ClusterRow {
+                id: c.id,
+                name: c.name,
+                nick_name: c.nick_name,
+                ha_mode: c.ha_mode.map(|m| m.as_str().to_owned()).unwrap_or_default(),
+                status: c.status,
+                created: c.when_created,
+                shards,
+                comps: comps
+                    .into_iter()
+                    .map(|n| CompNodeRow {
+                        id: n.id,
+                        name: n.name,
+                        hostaddr: n.hostaddr,
+                        pg_port: n.port,
+                        mysql_port: n.mysql_port,
+                        status: n.status.as_str().to_owned(),
+                    })
+                    .collect(),
+            });
+        }
+        let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
+            .unwrap_or(u32::MAX)
+            .max(1);
+        Ok(ClusterPage { rows, total, page, pages })
+    };
+    super::finish(run.await)
+}

@@ -1,0 +1,126 @@
+//! 集群管理 Clusters: every non-deleted cluster (also those without a business name,
+//! which XPanel hides), with its compute nodes and the commands to connect to them.
+//! Creating, scaling and deleting clusters arrive with issue #5.
+
+use crate::api::clusters::{list_clusters, ClusterListQuery, ClusterRow};
+use leptos::prelude::*;
+
+#[component]
+pub fn ClustersPage() -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let page = RwSignal::new(1u32);
+    let clusters = Resource::new(
+        move || ClusterListQuery { search: search.get(), page: page.get() },
+        list_clusters,
+    );
+    view! {
+        <h1 class="text-xl font-semibold">"Clusters · 集群管理"</h1>
+        <p class="mt-1 text-sm text-slate-600">
+            "Creating, scaling and deleting clusters are not built yet (issue #5); the list reads the metadata. · 新增/扩容/删除集群尚未实现"
+        </p>
+        <form class="my-3" role="search" on:submit=|ev| ev.prevent_default()>
+            <label class="flex flex-col text-sm">
+                "Search business name or cluster name · 搜索业务名称/集群名称"
+                <input
+                    type="search"
+                    class="max-w-sm rounded border border-slate-300 px-2 py-1"
+                    maxlength=64
+                    data-test="cluster-search"
+                    prop:value=move || search.get()
+                    on:input=move |ev| {
+                        search.set(event_target_value(&ev));
+                        page.set(1);
+                    }
+                />
+            </label>
+        </form>
+        <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+            {move || Suspend::new(async move {
+                match clusters.await {
+                    Err(e) => view! {
+                        <p class="rounded border border-red-300 bg-red-50 p-3 text-red-800" role="alert" data-test="error">
+                            {e.to_string()}
+                        </p>
+                    }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages;
+                        view! {
+                            <div class="flex flex-col gap-2" data-test="cluster-list">
+                                {p.rows.into_iter().map(|c| view! { <ClusterCard c=c/> }).collect_view()}
+                                {(p.total == 0).then(|| view! {
+                                    <p class="text-slate-500" data-test="no-clusters">"No clusters. · 没有集群"</p>
+                                })}
+                            </div>
+                            <nav class="mt-2 flex items-center gap-3 text-sm" aria-label="Pages">
+                                <button type="button" class="rounded border px-2 py-1 disabled:opacity-40"
+                                    disabled=move || { page.get() <= 1 }
+                                    on:click=move |_| page.update(|n| *n = n.saturating_sub(1).max(1))>
+                                    "‹ Previous"
+                                </button>
+                                <span>{move || format!("Page {} of {pages} · {} clusters", page.get(), p.total)}</span>
+                                <button type="button" class="rounded border px-2 py-1 disabled:opacity-40"
+                                    disabled=move || { page.get() >= pages }
+                                    on:click=move |_| page.update(|n| *n += 1)>
+                                    "Next ›"
+                                </button>
+                            </nav>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// One cluster; its compute nodes open with a click (a native <details>, so it works
+/// before the page is interactive).
+#[component]
+fn ClusterCard(c: ClusterRow) -> impl IntoView {
+    let title = if c.nick_name.is_empty() {
+        c.name.clone()
+    } else {
+        format!("{} · {}", c.nick_name, c.name)
+    };
+    let user_hint = "USER";
+    view! {
+        <details class="rounded border border-slate-200 bg-white" data-test=format!("cluster-{}", c.id)>
+            <summary class="flex cursor-pointer flex-wrap gap-x-6 gap-y-1 px-3 py-2">
+                <span class="font-semibold">{title}</span>
+                <span class="text-sm">{format!("HA · 高可用: {}", c.ha_mode)}</span>
+                <span class="text-sm">{format!("Shards · 分片: {}", c.shards)}</span>
+                <span class="text-sm">{format!("Compute nodes · 计算节点: {}", c.comps.len())}</span>
+                <span class="text-sm" data-test="cluster-status">{format!("Status · 状态: {}", c.status)}</span>
+                <span class="text-sm text-slate-500">{c.created.clone()}</span>
+            </summary>
+            <table class="m-3 text-sm" data-test="comp-table">
+                <thead>
+                    <tr class="text-left">
+                        <th class="px-2">"Host · IP地址"</th>
+                        <th class="px-2">"PostgreSQL port · 端口"</th>
+                        <th class="px-2">"MySQL port · MySQL端口"</th>
+                        <th class="px-2">"Status · 状态"</th>
+                        <th class="px-2">"Connect · 连接"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {c.comps.into_iter().map(|n| {
+                        let psql = format!("psql -h {} -p {} -U {user_hint} postgres", n.hostaddr, n.pg_port);
+                        let mysql = n.mysql_port.map(|p| format!("mysql -h {} -P {p} -u {user_hint} -p postgres", n.hostaddr));
+                        view! {
+                            <tr class="border-t border-slate-100">
+                                <td class="px-2 font-mono">{n.hostaddr.clone()}</td>
+                                <td class="px-2 font-mono" data-test="pg-port">{n.pg_port}</td>
+                                <td class="px-2 font-mono" data-test="mysql-port">{n.mysql_port.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                <td class="px-2">{n.status}</td>
+                                <td class="px-2 font-mono text-xs">
+                                    <div>{psql}</div>
+                                    <div>{mysql}</div>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}

@@ -1,0 +1,66 @@
+//! The cluster list: every non-deleted cluster (also one without a business name, which
+//! XPanel hides), with its compute nodes' PostgreSQL and MySQL ports, searched and paged
+//! on the server.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn list(app: &TestApp, q: &[(&str, &str)]) -> reqwest::Response {
+    let form: Vec<(String, String)> =
+        q.iter().map(|(k, v)| (format!("query[{k}]"), (*v).to_owned())).collect();
+    app.client.post(app.url("/KunlunXPanel/api/clusters/list")).form(&form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn clusters_show_with_their_compute_ports_including_unnamed_ones() {
+    let s = spawn_app_with_sim().await;
+    s.app.login_with_changed_password().await;
+    klustron_sim::seed::demo(&s.sim).await.unwrap();
+    // Wait for the demo cluster's create job to finish.
+    let meta = s.sim.store().reader().clone();
+    for _ in 0..300 {
+        if meta.clusters().await.unwrap().iter().any(|c| c.status == "active") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // A cluster installed by a script: no nick name.
+    sqlx::query(
+        "INSERT INTO db_clusters(name, nick_name, owner, ddl_log_tblname, business, ha_mode, status) \
+         VALUES ('cluster_script_1', '', 'abc', 'x', 'kunlun', 'rbr', 'active')",
+    )
+    .execute(s.sim.store().pool())
+    .await
+    .unwrap();
+
+    let p: Value = list(&s.app, &[("page", "1")]).await.json().await.unwrap();
+    assert_eq!(p["total"], 2);
+    let rows = p["rows"].as_array().unwrap();
+    assert!(rows.iter().any(|c| c["name"] == "cluster_script_1" && c["nick_name"] == ""));
+    let demo = rows.iter().find(|c| c["nick_name"] == "demo").unwrap();
+    assert_eq!(demo["shards"], 2);
+    let comps = demo["comps"].as_array().unwrap();
+    assert_eq!(comps.len(), 2);
+    for c in comps {
+        assert_eq!(c["mysql_port"].as_u64().unwrap(), c["pg_port"].as_u64().unwrap() + 1);
+    }
+
+    let p: Value = list(&s.app, &[("search", "dem"), ("page", "1")]).await.json().await.unwrap();
+    assert_eq!(p["total"], 1);
+    let p: Value = list(&s.app, &[("search", "%"), ("page", "1")]).await.json().await.unwrap();
+    assert_eq!(p["total"], 0, "LIKE wildcards are literals");
+    let r = list(&s.app, &[("search", &"x".repeat(65))]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The page itself renders the ports server-side.
+    let html = s.app.get("/KunlunXPanel/clusters").await.text().await.unwrap();
+    assert!(html.contains("cluster_script_1"));
+    assert!(html.contains(&format!(
+        "psql -h {} -p {}",
+        comps[0]["hostaddr"].as_str().unwrap(),
+        comps[0]["pg_port"]
+    )));
+}
