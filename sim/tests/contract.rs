@@ -345,3 +345,39 @@ async fn control_api_switches_faults_over_http() {
         http.get(format!("{base}/sim/state")).send().await.unwrap().json().await.unwrap();
     assert_eq!(state["nodes"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn discovery_skips_a_dead_seed_and_follows_meta_db_nodes_to_the_primary() {
+    let Some(t) = mysql_sim().await else {
+        eprintln!("XPANEL_TEST_MYSQL_URL not set: MariaDB discovery run skipped");
+        return;
+    };
+    // The primary, as the metadata lists it, is this MariaDB under another address
+    // (127.0.0.1); the live seed names it as localhost, so discovery must reconnect.
+    let (_, rest) = t.meta_url.split_once('@').unwrap();
+    let (server, db) = rest.split_once('/').unwrap();
+    let port: u16 = server.rsplit_once(':').unwrap().1.parse().unwrap();
+    sqlx::query("INSERT INTO meta_db_nodes(hostaddr, port, user_name, passwd, member_state) VALUES ('127.0.0.1', ?, 'root', '', 'source')")
+        .bind(i64::from(port))
+        .execute(t.sim.store().pool())
+        .await
+        .unwrap();
+    let userinfo = t.meta_url.trim_start_matches("mysql://").split_once('@').unwrap().0;
+    let dead = free_port().await;
+    let seeds = klustron::MetaSeeds::parse(
+        &format!(
+            "mysql://{userinfo}@127.0.0.1:{dead}/{db},mysql://{userinfo}@localhost:{port}/{db}"
+        ),
+        "",
+        "",
+    )
+    .unwrap();
+    let meta = klustron::Metadata::new(seeds, Duration::from_secs(3));
+    let db_used = meta.rediscover().await.unwrap();
+    assert!(db_used.url().contains(&format!("@127.0.0.1:{port}/{db}")), "{}", db_used.url());
+    assert_eq!(meta.cluster_mgr_leader().await.unwrap(), t.sim.leader().await.to_string());
+}
+
+async fn free_port() -> u16 {
+    tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port()
+}
