@@ -3,6 +3,7 @@
 use crate::pages::{
     change_password::ChangePasswordPage, clusters::ClustersPage, frame::Frame, home::HomePage,
     login::LoginPage, machines::MachinesPage, not_built::NotBuiltPage, not_found::NotFound,
+    operations::OperationsPage,
 };
 use crate::paths;
 use leptos::prelude::*;
@@ -50,10 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage/>
                     <Route path=StaticSegment("machines") view=MachinesPage/>
                     <Route path=StaticSegment("clusters") view=ClustersPage/>
-                    <Route
-                        path=StaticSegment("operation-log")
-                        view=|| view! { <NotBuiltPage title="Operation log" title_zh="操作记录" issue=5/> }
-                    />
+                    <Route path=StaticSegment("operation-log") view=OperationsPage/>
                     <Route
                         path=StaticSegment("system")
                         view=|| view! { <NotBuiltPage title="System" title_zh="系统管理" issue=7/> }

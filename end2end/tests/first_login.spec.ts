@@ -31,8 +31,8 @@ test("super_dba must change the default password before anything else", async ({
   await expect(page.getByTestId("current-user")).toContainText(DEFAULT_USER);
 
   // The menu works now, and unbuilt pages say so.
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Operation log/ }).click();
-  await expect(page).toHaveURL(/\/KunlunXPanel\/operation-log$/);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /System/ }).click();
+  await expect(page).toHaveURL(/\/KunlunXPanel\/system$/);
   await expect(page.getByTestId("not-built")).toBeVisible();
 
   // Log out: the console is closed again.

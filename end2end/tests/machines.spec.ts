@@ -144,4 +144,12 @@ test("the cluster list shows compute-node ports", async ({ page, request }) => {
   expect(pg).toBeGreaterThan(47000);
   expect(mysql).toBe(pg + 1);
   await expect(card).toContainText(`-p ${pg} -U USER postgres`);
+
+  // The demo cluster's job is in the operation log, named in both languages.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Operation log/ }).click();
+  await expect(page.getByTestId("operation-table")).toContainText("create_cluster");
+  await expect(page.getByTestId("operation-table")).toContainText("新增集群 · Create cluster");
+  await hydrated(page);
+  await page.getByTestId("tab-console").click();
+  await expect(page.getByTestId("operation-table")).toContainText("delete_machine:finished");
 });

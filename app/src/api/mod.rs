@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clusters;
 pub mod jobs;
 pub mod machines;
+pub mod operations;
 
 use server_fn::ServerFn;
 

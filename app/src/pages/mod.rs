@@ -8,3 +8,4 @@ pub mod login;
 pub mod machines;
 pub mod not_built;
 pub mod not_found;
+pub mod operations;

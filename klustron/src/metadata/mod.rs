@@ -288,6 +288,13 @@ impl MetaDb {
             .map(|n| host_port(&n.hostaddr, n.port)))
     }
 
+    /// How many entries [`job_log`](Self::job_log) pages through.
+    pub async fn job_log_count(&self) -> Result<i64, ClientError> {
+        let sql = "SELECT CAST(COUNT(*) AS CHAR) AS n FROM cluster_general_job_log \
+                   WHERE coalesce(user_name, '') <> 'internal_user'";
+        Ok(self.rows(sql).await?.first().map(|r| int(r, "n")).unwrap_or(0))
+    }
+
     /// cluster_mgr's job log, newest first, without its own internal jobs.
     pub async fn job_log(&self, limit: i64, offset: i64) -> Result<Vec<JobLogEntry>, ClientError> {
         let sql = select(

@@ -72,4 +72,23 @@ impl Store {
         .fetch_all(&self.pool)
         .await
     }
+
+    /// One page of the audit log, newest first, and the number of records.
+    pub async fn audit_page(
+        &self,
+        limit: i64,
+        offset: i64,
+    ) -> sqlx::Result<(Vec<AuditRecord>, i64)> {
+        let rows = sqlx::query_as(
+            "SELECT id, at, user_name, client_addr, action, target, outcome, detail
+             FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM audit_log").fetch_one(&self.pool).await?;
+        Ok((rows, total.0))
+    }
 }

@@ -1,0 +1,121 @@
+//! 操作记录 Operation log: cluster_mgr's job log (as XPanel shows it, internal jobs
+//! hidden, job names in both languages) and the console's own audit log.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PER_PAGE: u32 = 20;
+
+/// One line of either log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationRow {
+    pub id: i64,
+    /// Job type or audit action, as recorded.
+    pub action: String,
+    /// Its name in Chinese and English, when known.
+    pub name: String,
+    pub user: String,
+    pub target: String,
+    pub status: String,
+    pub started: String,
+    pub ended: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationPage {
+    pub rows: Vec<OperationRow>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// `source` is `cluster_mgr` (its job log) or `console` (the audit log).
+#[server(endpoint = "operations/list")]
+pub async fn list_operations(source: String, page: u32) -> Result<OperationPage, AppError> {
+    use crate::backend::{app_state, auth::guard, klustron::klustron};
+    let run = async {
+        guard::require_user()?;
+        let page = page.clamp(1, 1_000_000);
+        let (limit, offset) = (i64::from(PER_PAGE), i64::from(page - 1) * i64::from(PER_PAGE));
+        let (rows, total) = match source.as_str() {
+            "cluster_mgr" => {
+                let meta = klustron()?.meta().await?;
+                let total = meta.job_log_count().await?;
+                let rows = meta
+                    .job_log(limit, offset)
+                    .await?
+                    .into_iter()
+                    .map(|j| OperationRow {
+                        name: klustron::jobs::JobType::parse(&j.job_type)
+                            .map(|t| format!("{} · {}", t.names().0, t.names().1))
+                            .unwrap_or_default(),
+                        id: j.id,
+                        action: j.job_type,
+                        user: j.user_name,
+                        target: String::new(),
+                        status: j.status,
+                        started: j.when_started,
+                        ended: j.when_ended,
+                        // The memo is cluster_mgr's JSON; shown as text, never as markup.
+                        detail: j.memo.chars().take(500).collect(),
+                    })
+                    .collect();
+                (rows, total)
+            }
+            "console" => {
+                let (records, total) = app_state()?.store.audit_page(limit, offset).await?;
+                let rows = records
+                    .into_iter()
+                    .map(|a| OperationRow {
+                        id: a.id,
+                        name: String::new(),
+                        action: a.action,
+                        user: a.user_name,
+                        target: a.target,
+                        status: a.outcome,
+                        started: utc(a.at),
+                        ended: String::new(),
+                        detail: if a.client_addr.is_empty() {
+                            a.detail
+                        } else {
+                            format!("{} (from {})", a.detail, a.client_addr)
+                        },
+                    })
+                    .collect();
+                (rows, total)
+            }
+            _ => return Err(AppError::invalid("source", "Unknown log")),
+        };
+        let pages = u32::try_from((total + limit - 1) / limit).unwrap_or(u32::MAX).max(1);
+        Ok(OperationPage { rows, total, page, pages })
+    };
+    super::finish(run.await)
+}
+
+/// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC` (civil-from-days, proleptic Gregorian).
+#[cfg(feature = "ssr")]
+fn utc(t: i64) -> String {
+    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn utc_dates() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(super::utc(1_795_512_707), "2026-11-24 09:31:47 UTC");
+    }
+}

@@ -1,0 +1,98 @@
+//! 操作记录 Operation log: cluster_mgr's jobs and the console's audit trail, paged on the
+//! server. Everything is shown as text (job memos are cluster_mgr's JSON).
+
+use crate::api::operations::list_operations;
+use leptos::prelude::*;
+
+#[component]
+pub fn OperationsPage() -> impl IntoView {
+    let source = RwSignal::new(String::from("cluster_mgr"));
+    let page = RwSignal::new(1u32);
+    let ops = Resource::new(move || (source.get(), page.get()), |(s, p)| list_operations(s, p));
+    let tab = move |value: &'static str, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                class="rounded-t border border-b-0 px-3 py-1 aria-selected:bg-white aria-selected:font-semibold"
+                aria-selected=move || (source.get() == value).to_string()
+                data-test=format!("tab-{value}")
+                on:click=move |_| {
+                    source.set(value.to_owned());
+                    page.set(1);
+                }
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <h1 class="text-xl font-semibold">"Operation log · 操作记录"</h1>
+        <div class="mt-3 flex gap-1" role="tablist">
+            {tab("cluster_mgr", "cluster_mgr jobs · 集群任务")}
+            {tab("console", "Console audit · 控制台审计")}
+        </div>
+        <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+            {move || Suspend::new(async move {
+                match ops.await {
+                    Err(e) => view! {
+                        <p class="rounded border border-red-300 bg-red-50 p-3 text-red-800" role="alert" data-test="error">
+                            {e.to_string()}
+                        </p>
+                    }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages;
+                        view! {
+                            <div class="overflow-x-auto rounded border border-slate-200 bg-white">
+                                <table class="min-w-full text-sm" data-test="operation-table">
+                                    <thead class="bg-slate-50 text-left">
+                                        <tr>
+                                            <th class="px-2 py-1">"ID"</th>
+                                            <th class="px-2 py-1">"Operation · 操作"</th>
+                                            <th class="px-2 py-1">"User · 操作人"</th>
+                                            <th class="px-2 py-1">"Target · 对象"</th>
+                                            <th class="px-2 py-1">"Result · 结果"</th>
+                                            <th class="px-2 py-1">"Started · 开始"</th>
+                                            <th class="px-2 py-1">"Ended · 结束"</th>
+                                            <th class="px-2 py-1">"Detail · 详情"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {p.rows.into_iter().map(|r| view! {
+                                            <tr class="border-t border-slate-100 align-top">
+                                                <td class="px-2 py-1">{r.id}</td>
+                                                <td class="px-2 py-1">
+                                                    <div class="font-mono">{r.action}</div>
+                                                    <div class="text-xs text-slate-500">{r.name}</div>
+                                                </td>
+                                                <td class="px-2 py-1">{r.user}</td>
+                                                <td class="px-2 py-1">{r.target}</td>
+                                                <td class="px-2 py-1">{r.status}</td>
+                                                <td class="whitespace-nowrap px-2 py-1">{r.started}</td>
+                                                <td class="whitespace-nowrap px-2 py-1">{r.ended}</td>
+                                                <td class="max-w-md break-all px-2 py-1 font-mono text-xs">{r.detail}</td>
+                                            </tr>
+                                        }.into_any()).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <nav class="mt-2 flex items-center gap-3 text-sm" aria-label="Pages">
+                                <button type="button" class="rounded border px-2 py-1 disabled:opacity-40"
+                                    disabled=move || { page.get() <= 1 }
+                                    on:click=move |_| page.update(|n| *n = n.saturating_sub(1).max(1))>
+                                    "‹ Previous"
+                                </button>
+                                <span data-test="operation-pages">{move || format!("Page {} of {pages} · {} entries", page.get(), p.total)}</span>
+                                <button type="button" class="rounded border px-2 py-1 disabled:opacity-40"
+                                    disabled=move || { page.get() >= pages }
+                                    on:click=move |_| page.update(|n| *n += 1)>
+                                    "Next ›"
+                                </button>
+                            </nav>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
