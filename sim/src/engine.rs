@@ -322,9 +322,7 @@ impl Engine {
                 let shards = p.in_range("shards", 1, 256, codes::ADD_SHARD_SHARDS_WRONG)? as usize;
                 let nodes = p.in_range("nodes", 1, 256, codes::ADD_SHARD_NODES_WRONG)? as usize;
                 let ips = p.list("storage_iplists");
-                registered(&machines, &ips, MachineType::Storage, codes::STORAGE_IPLISTS)?;
-                let slots = ports::place(&machines, MachineType::Storage, &ips, shards * nodes)
-                    .ok_or(Refusal(codes::NO_RESOURCES))?;
+                let slots = slots_on(&machines, &ips, MachineType::Storage, shards * nodes)?;
                 Ok(Plan::AddShards {
                     cluster_id,
                     shards: spread_primaries(&slots, nodes),
@@ -335,38 +333,23 @@ impl Engine {
                 let cluster_id = self.cluster(&p, codes::CLUSTER_ID_UNKNOWN).await?;
                 let comps = p.in_range("comps", 1, 256, codes::CLUSTER_COMPS_WRONG)? as usize;
                 let ips = p.list("computer_iplists");
-                registered(&machines, &ips, MachineType::Computer, codes::COMPUTER_IPLISTS)?;
-                let comps = ports::place(&machines, MachineType::Computer, &ips, comps)
-                    .ok_or(Refusal(codes::NO_RESOURCES))?;
+                let comps = slots_on(&machines, &ips, MachineType::Computer, comps)?;
                 Ok(Plan::AddComps { cluster_id, comps })
             }
             "add_nodes" => {
                 let cluster_id = self.cluster(&p, codes::CLUSTER_ID_UNKNOWN).await?;
                 let shard_id = p.digits("shard_id", codes::ADD_NODE_SHARD_UNKNOWN)? as i64;
-                let shards = meta
-                    .shards(cluster_id)
-                    .await
-                    .map_err(|_| Refusal(codes::ADD_NODE_SHARD_UNKNOWN))?;
-                if !shards.iter().any(|s| s.id == shard_id) {
-                    return Err(Refusal(codes::ADD_NODE_SHARD_UNKNOWN));
-                }
+                self.shards_with(cluster_id, shard_id, codes::ADD_NODE_SHARD_UNKNOWN).await?;
                 let n = p.in_range("nodes", 1, 256, codes::ADD_NODE_NODES_WRONG)? as usize;
                 let ips = p.list("storage_iplists");
-                registered(&machines, &ips, MachineType::Storage, codes::STORAGE_IPLISTS)?;
-                let nodes = ports::place(&machines, MachineType::Storage, &ips, n)
-                    .ok_or(Refusal(codes::NO_RESOURCES))?;
+                let nodes = slots_on(&machines, &ips, MachineType::Storage, n)?;
                 Ok(Plan::AddNodes { cluster_id, shard_id, nodes })
             }
             "delete_shard" => {
                 let cluster_id = self.cluster(&p, codes::CLUSTER_ID_UNKNOWN).await?;
                 let shard_id = p.digits("shard_id", codes::DELETE_SHARD_UNKNOWN)? as i64;
-                let shards = meta
-                    .shards(cluster_id)
-                    .await
-                    .map_err(|_| Refusal(codes::DELETE_SHARD_UNKNOWN))?;
-                if !shards.iter().any(|s| s.id == shard_id) {
-                    return Err(Refusal(codes::DELETE_SHARD_UNKNOWN));
-                }
+                let shards =
+                    self.shards_with(cluster_id, shard_id, codes::DELETE_SHARD_UNKNOWN).await?;
                 if shards.len() <= 1 {
                     return Err(Refusal(codes::DELETE_SHARD_ONLY_ONE));
                 }
@@ -410,6 +393,21 @@ impl Engine {
                 Ok(Plan::DeleteNode { cluster_id, shard_id, host, port })
             }
             _ => Err(Refusal(codes::INVALID_REQUEST)),
+        }
+    }
+
+    /// The cluster's shards, refused with `err` unless `shard_id` is one of them.
+    async fn shards_with(
+        &self,
+        cluster_id: i64,
+        shard_id: i64,
+        err: Code,
+    ) -> Checked<Vec<klustron::metadata::Shard>> {
+        let shards = self.store.reader().shards(cluster_id).await.map_err(|_| Refusal(err))?;
+        if shards.iter().any(|s| s.id == shard_id) {
+            Ok(shards)
+        } else {
+            Err(Refusal(err))
         }
     }
 
@@ -471,6 +469,22 @@ fn registered(
     } else {
         Err(Refusal(err))
     }
+}
+
+/// `count` instance slots on machines of type `t` (only those in `ips` when given), as
+/// cluster_mgr refuses: unknown machines in the list first, then lack of room.
+fn slots_on(
+    machines: &[klustron::metadata::Machine],
+    ips: &[String],
+    t: MachineType,
+    count: usize,
+) -> Checked<Vec<(String, u16)>> {
+    let unknown = match t {
+        MachineType::Storage => codes::STORAGE_IPLISTS,
+        MachineType::Computer => codes::COMPUTER_IPLISTS,
+    };
+    registered(machines, ips, t, unknown)?;
+    ports::place(machines, t, ips, count).ok_or(Refusal(codes::NO_RESOURCES))
 }
 
 fn machine_row(p: &Paras<'_>) -> Checked<MachineRow> {

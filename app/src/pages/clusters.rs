@@ -3,6 +3,7 @@
 //! Creating, scaling and deleting clusters arrive with issue #5.
 
 use crate::api::clusters::{list_clusters, ClusterListQuery, ClusterRow};
+use crate::components::list::{ErrorBox, Pager};
 use leptos::prelude::*;
 
 #[component]
@@ -38,9 +39,7 @@ pub fn ClustersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match clusters.await {
                     Err(e) => view! {
-                        <p class="rounded border border-red-300 bg-red-50 p-3 text-red-800" role="alert" data-test="error">
-                            {e.to_string()}
-                        </p>
+                        <ErrorBox error=e/>
                     }.into_any(),
                     Ok(p) => {
                         let pages = p.pages;
@@ -51,19 +50,7 @@ pub fn ClustersPage() -> impl IntoView {
                                     <p class="text-slate-500" data-test="no-clusters">"No clusters. · 没有集群"</p>
                                 })}
                             </div>
-                            <nav class="mt-2 flex items-center gap-3 text-sm" aria-label="Pages">
-                                <button type="button" class="rounded border px-2 py-1 disabled:opacity-40"
-                                    disabled=move || { page.get() <= 1 }
-                                    on:click=move |_| page.update(|n| *n = n.saturating_sub(1).max(1))>
-                                    "‹ Previous"
-                                </button>
-                                <span>{move || format!("Page {} of {pages} · {} clusters", page.get(), p.total)}</span>
-                                <button type="button" class="rounded border px-2 py-1 disabled:opacity-40"
-                                    disabled=move || { page.get() >= pages }
-                                    on:click=move |_| page.update(|n| *n += 1)>
-                                    "Next ›"
-                                </button>
-                            </nav>
+                            <Pager page=page pages=pages total=p.total noun="clusters" test_id="cluster-pages"/>
                         }.into_any()
                     }
                 }

@@ -7,6 +7,7 @@ use crate::api::machines::{
     AddMachine, DeleteMachine, EditMachine, InstanceRow, MachineListQuery, MachinePage, MachineRow,
 };
 use crate::components::job::JobBanner;
+use crate::components::list::{ErrorBox, Pager};
 use crate::domain::machine::{FieldError, MachineForm, MachineKind};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -178,27 +179,7 @@ pub fn MachinesPage() -> impl IntoView {
                                     </p>
                                 })}
                             </div>
-                            <nav class="mt-2 flex items-center gap-3 text-sm" aria-label="Pages">
-                                <button
-                                    type="button"
-                                    class="rounded border px-2 py-1 disabled:opacity-40"
-                                    disabled=move || { page.get() <= 1 }
-                                    on:click=move |_| page.update(|n| *n = n.saturating_sub(1).max(1))
-                                >
-                                    "‹ Previous"
-                                </button>
-                                <span data-test="machine-pages">
-                                    {move || format!("Page {} of {pages} · {} machines", page.get(), p.total)}
-                                </span>
-                                <button
-                                    type="button"
-                                    class="rounded border px-2 py-1 disabled:opacity-40"
-                                    disabled=move || { page.get() >= pages }
-                                    on:click=move |_| page.update(|n| *n += 1)
-                                >
-                                    "Next ›"
-                                </button>
-                            </nav>
+                            <Pager page=page pages=pages total=p.total noun="machines" test_id="machine-pages"/>
                         }
                             .into_any()
                     }
@@ -222,15 +203,6 @@ fn Counts(page: MachinePage) -> impl IntoView {
             <span class="text-green-700">{format!("Online · 在线 {}", page.online)}</span>
             <span class="text-slate-500">{format!("No new instances · 不允许再装实例 {}", page.idle)}</span>
             <span class="text-red-700">{format!("Offline · 离线 {}", page.offline)}</span>
-        </p>
-    }
-}
-
-#[component]
-fn ErrorBox(error: AppError) -> impl IntoView {
-    view! {
-        <p class="rounded border border-red-300 bg-red-50 p-3 text-red-800" role="alert" data-test="error">
-            {error.to_string()}
         </p>
     }
 }

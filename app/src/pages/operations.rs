@@ -2,6 +2,7 @@
 //! server. Everything is shown as text (job memos are cluster_mgr's JSON).
 
 use crate::api::operations::list_operations;
+use crate::components::list::{ErrorBox, Pager};
 use leptos::prelude::*;
 
 #[component]
@@ -36,9 +37,7 @@ pub fn OperationsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match ops.await {
                     Err(e) => view! {
-                        <p class="rounded border border-red-300 bg-red-50 p-3 text-red-800" role="alert" data-test="error">
-                            {e.to_string()}
-                        </p>
+                        <ErrorBox error=e/>
                     }.into_any(),
                     Ok(p) => {
                         let pages = p.pages;
@@ -76,19 +75,7 @@ pub fn OperationsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <nav class="mt-2 flex items-center gap-3 text-sm" aria-label="Pages">
-                                <button type="button" class="rounded border px-2 py-1 disabled:opacity-40"
-                                    disabled=move || { page.get() <= 1 }
-                                    on:click=move |_| page.update(|n| *n = n.saturating_sub(1).max(1))>
-                                    "‹ Previous"
-                                </button>
-                                <span data-test="operation-pages">{move || format!("Page {} of {pages} · {} entries", page.get(), p.total)}</span>
-                                <button type="button" class="rounded border px-2 py-1 disabled:opacity-40"
-                                    disabled=move || { page.get() >= pages }
-                                    on:click=move |_| page.update(|n| *n += 1)>
-                                    "Next ›"
-                                </button>
-                            </nav>
+                            <Pager page=page pages=pages total=p.total noun="entries" test_id="operation-pages"/>
                         }.into_any()
                     }
                 }

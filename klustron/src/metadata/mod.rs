@@ -68,19 +68,17 @@ impl MetaDb {
         &self.url_for_logs
     }
 
+    /// A query error, naming the database (password redacted).
+    fn failed(&self, e: sqlx::Error) -> ClientError {
+        ClientError::Metadata(format!("{}: {e}", self.url_for_logs))
+    }
+
     async fn rows(&self, sql: &str) -> Result<Vec<AnyRow>, ClientError> {
-        sqlx::query(sql)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| ClientError::Metadata(format!("{}: {e}", self.url_for_logs)))
+        sqlx::query(sql).fetch_all(&self.pool).await.map_err(|e| self.failed(e))
     }
 
     async fn rows_with_id(&self, sql: &str, id: i64) -> Result<Vec<AnyRow>, ClientError> {
-        sqlx::query(sql)
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| ClientError::Metadata(format!("{}: {e}", self.url_for_logs)))
+        sqlx::query(sql).bind(id).fetch_all(&self.pool).await.map_err(|e| self.failed(e))
     }
 
     /// All machines (`server_nodes` rows with a role; Klustron keeps a pseudo row without).
@@ -131,17 +129,14 @@ impl MetaDb {
             .bind(q.offset.max(0))
             .fetch_all(&self.pool)
             .await
-            .map_err(|e| ClientError::Metadata(format!("{}: {e}", self.url_for_logs)))?;
+            .map_err(|e| self.failed(e))?;
         let count_sql =
             format!("SELECT CAST(COUNT(*) AS CHAR) AS n FROM server_nodes WHERE {cond}");
         let mut count = sqlx::query(&count_sql);
         for b in &binds {
             count = count.bind(b.clone());
         }
-        let total = count
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| ClientError::Metadata(format!("{}: {e}", self.url_for_logs)))?;
+        let total = count.fetch_one(&self.pool).await.map_err(|e| self.failed(e))?;
         Ok((rows.iter().map(machine).collect(), int(&total, "n")))
     }
 
@@ -157,7 +152,7 @@ impl MetaDb {
         &self,
         host: &str,
     ) -> Result<(Vec<ShardNode>, Vec<CompNode>), ClientError> {
-        let err = |e: sqlx::Error| ClientError::Metadata(format!("{}: {e}", self.url_for_logs));
+        let err = |e| self.failed(e);
         let sql =
             select(SHARD_NODE_COLUMNS, "shard_nodes where hostaddr = ? order by shard_nodes.port");
         let shard =
@@ -196,7 +191,7 @@ impl MetaDb {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<Cluster>, i64), ClientError> {
-        let err = |e: sqlx::Error| ClientError::Metadata(format!("{}: {e}", self.url_for_logs));
+        let err = |e| self.failed(e);
         let cond = "coalesce(status, '') <> 'deleted' \
                     and (coalesce(nick_name, '') like ? escape '!' or name like ? escape '!')";
         let pattern = format!("%{}%", like_escape(search));
@@ -307,7 +302,7 @@ impl MetaDb {
             .bind(offset.max(0))
             .fetch_all(&self.pool)
             .await
-            .map_err(|e| ClientError::Metadata(format!("{}: {e}", self.url_for_logs)))?;
+            .map_err(|e| self.failed(e))?;
         Ok(rows.iter().map(job_log_entry).collect())
     }
 }
