@@ -136,6 +136,19 @@ impl ClusterMgr {
         })
     }
 
+    /// Whether the cluster_mgr leader answers its job API: asks `get_status` for job 0
+    /// (which does not exist; a well-formed refusal still proves a live leader). Returns
+    /// the leader's address.
+    pub async fn ping(&self) -> Result<String, ClientError> {
+        let env = envelope(JobType::GetStatus, "0", "", Value::Object(Default::default()));
+        match self.emit(&env, true).await {
+            Ok(_) | Err(ClientError::Rejected { .. }) => {
+                Ok(self.current_leader().await.unwrap_or_default())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// The leader this client talks to now, if known.
     pub async fn current_leader(&self) -> Option<String> {
         self.leader.read().await.clone()

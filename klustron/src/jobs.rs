@@ -61,24 +61,6 @@ impl JobType {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
-
-    /// (Chinese, English) as XPanel's operation log names them (`config/myconfig.php`).
-    pub fn names(self) -> (&'static str, &'static str) {
-        match self {
-            JobType::CreateMachine => ("新增计算机", "Add machine"),
-            JobType::UpdateMachine => ("编辑计算机", "Edit machine"),
-            JobType::DeleteMachine => ("删除计算机", "Delete machine"),
-            JobType::CreateCluster => ("新增集群", "Create cluster"),
-            JobType::DeleteCluster => ("删除集群", "Delete cluster"),
-            JobType::AddShards => ("新增shard", "Add shards"),
-            JobType::AddComps => ("增加计算节点", "Add compute nodes"),
-            JobType::AddNodes => ("增加存储节点", "Add storage nodes"),
-            JobType::DeleteShard => ("删除shard", "Delete shard"),
-            JobType::DeleteComp => ("删除计算节点", "Delete compute node"),
-            JobType::DeleteNode => ("删除存储节点", "Delete storage node"),
-            JobType::GetStatus => ("查询任务状态", "Job status"),
-        }
-    }
 }
 
 /// A job's parameters: what goes into `paras`.

@@ -10,6 +10,7 @@ pub mod discovery;
 pub mod error;
 pub mod jobs;
 pub mod metadata;
+pub mod placement;
 pub mod protocol;
 
 pub use client::{ClientConfig, ClusterMgr, JobReport, JobState, LeaderSource};

@@ -6,7 +6,10 @@
 //! - `POST /sim/refuse` `{"ms": 2000}` makes the leader refuse connections for a while;
 //! - `POST /sim/seed` `{"demo": true, "machines": 0}` seeds the demo topology and/or
 //!   that many extra machines;
-//! - `GET /sim/state` tells the leader and the active faults.
+//! - `GET /sim/state` tells the leader and the active faults;
+//! - `GET /sim/comp_nodes` lists every compute node in the metadata (to check pages
+//!   against it);
+//! - `GET /sim/steps` lists when each create_cluster step became visible (ms since epoch).
 
 use std::sync::Arc;
 
@@ -27,6 +30,8 @@ pub fn router(sim: Arc<Simulator>) -> Router {
         .route("/sim/refuse", post(refuse))
         .route("/sim/seed", post(seed_topology))
         .route("/sim/state", get(state))
+        .route("/sim/steps", get(steps))
+        .route("/sim/comp_nodes", get(comp_nodes))
         .with_state(sim)
 }
 
@@ -85,4 +90,13 @@ async fn state(State(sim): State<Arc<Simulator>>) -> Json<Value> {
         "nodes": sim.nodes().iter().map(ToString::to_string).collect::<Vec<_>>(),
         "faults": faults,
     }))
+}
+
+async fn steps(State(sim): State<Arc<Simulator>>) -> Json<Value> {
+    Json(json!({ "steps": sim.engine.step_marks() }))
+}
+
+async fn comp_nodes(State(sim): State<Arc<Simulator>>) -> Answer {
+    let nodes = sim.store().reader().all_comp_nodes().await.map_err(bad)?;
+    Ok(Json(json!({ "comp_nodes": nodes })))
 }

@@ -17,14 +17,26 @@ use tokio::sync::Mutex;
 
 use crate::codes::{self, Code};
 use crate::faults::Faults;
-use crate::ports;
 use crate::store::{self, Store};
+use klustron::placement::{self, spread_primaries};
 
 pub struct Engine {
     pub store: Store,
     pub step: Duration,
     pub faults: Arc<std::sync::Mutex<Faults>>,
     busy: Mutex<Option<i64>>,
+    /// When each step of a create_cluster job became visible through `get_status`, so a
+    /// test can measure how long the console takes to show it (`GET /sim/steps`).
+    marks: std::sync::Mutex<Vec<StepMark>>,
+}
+
+/// One step of a job, as reported: `step` is the console's step key (`comp-1`, …).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StepMark {
+    pub job_id: i64,
+    pub step: String,
+    /// Unix time in milliseconds.
+    pub at_ms: u128,
 }
 
 /// A request cluster_mgr would refuse, with its code and words.
@@ -102,7 +114,25 @@ struct NewCluster {
 
 impl Engine {
     pub fn new(store: Store, step: Duration, faults: Arc<std::sync::Mutex<Faults>>) -> Arc<Self> {
-        Arc::new(Self { store, step, faults, busy: Mutex::new(None) })
+        Arc::new(Self { store, step, faults, busy: Mutex::new(None), marks: Default::default() })
+    }
+
+    /// The step marks recorded so far (at most the last 10,000).
+    pub fn step_marks(&self) -> Vec<StepMark> {
+        self.marks.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    fn mark(&self, job_id: i64, step: String) {
+        let at_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        if let Ok(mut m) = self.marks.lock() {
+            if m.len() >= 10_000 {
+                m.remove(0);
+            }
+            m.push(StepMark { job_id, step, at_ms });
+        }
     }
 
     /// Marks jobs a previous run left unfinished as failed, as cluster_mgr does after a
@@ -183,6 +213,7 @@ impl Engine {
                     if let Err(e) = me.store.set_job(id, status, &memo).await {
                         tracing::error!(error = %e, "could not record the end of job {id}");
                     }
+                    me.mark(id, format!("finish-1-{status}"));
                     *busy = None;
                 });
             }
@@ -290,10 +321,11 @@ impl Engine {
                 registered(&machines, &storage_ips, MachineType::Storage, codes::STORAGE_IPLISTS)?;
                 registered(&machines, &comp_ips, MachineType::Computer, codes::COMPUTER_IPLISTS)?;
                 let storage =
-                    ports::place(&machines, MachineType::Storage, &storage_ips, shards * nodes)
+                    placement::place(&machines, MachineType::Storage, &storage_ips, shards * nodes)
                         .ok_or(Refusal(codes::NO_RESOURCES))?;
-                let comp_slots = ports::place(&machines, MachineType::Computer, &comp_ips, comps)
-                    .ok_or(Refusal(codes::NO_RESOURCES))?;
+                let comp_slots =
+                    placement::place(&machines, MachineType::Computer, &comp_ips, comps)
+                        .ok_or(Refusal(codes::NO_RESOURCES))?;
                 let user = non_empty(p.s("computer_user"), "abc");
                 let password = non_empty(p.s("computer_password"), "abc");
                 let mut memo = Value::Object(paras.clone());
@@ -432,21 +464,6 @@ const KNOWN: [&str; 11] = [
     "delete_node",
 ];
 
-/// Cuts placed slots into shards of `nodes` replicas. The first slot of a shard becomes
-/// its primary, so each shard's list is rotated to put primaries on different machines.
-fn spread_primaries(slots: &[(String, u16)], nodes: usize) -> Vec<Vec<(String, u16)>> {
-    slots
-        .chunks(nodes)
-        .enumerate()
-        .map(|(i, c)| {
-            let mut v = c.to_vec();
-            let n = v.len();
-            v.rotate_left(i % n);
-            v
-        })
-        .collect()
-}
-
 fn non_empty(s: String, default: &str) -> String {
     if s.is_empty() {
         default.to_owned()
@@ -484,7 +501,7 @@ fn slots_on(
         MachineType::Computer => codes::COMPUTER_IPLISTS,
     };
     registered(machines, ips, t, unknown)?;
-    ports::place(machines, t, ips, count).ok_or(Refusal(codes::NO_RESOURCES))
+    placement::place(machines, t, ips, count).ok_or(Refusal(codes::NO_RESOURCES))
 }
 
 fn machine_row(p: &Paras<'_>) -> Checked<MachineRow> {
@@ -720,6 +737,7 @@ impl Engine {
             "computer_user": c.user, "error_code": 0, "error_info": ""
         });
         self.store.set_job(id, "ongoing", &memo).await?;
+        self.mark(id, "init-1".into());
 
         let mut comp_ids = Vec::new();
         let mut failure = None;
@@ -744,6 +762,12 @@ impl Engine {
                 self.install_comp(cluster_id, slot, &c.user, &c.password, c.cpu_cores, c.max_conns)
                     .await?,
             );
+            // Report the node as installed at once, as cluster_mgr updates its memo.
+            let state = if comp_ids.len() == c.comps.len() { "done" } else { "ongoing" };
+            let sub = json!({"computer_id": comp_ids, "computer_hosts": comp_hosts.join(","),
+                             "computer_state": state, "error_info": ""});
+            self.store.set_job(comp_job, state, &sub).await?;
+            self.mark(id, format!("comp-{}", comp_ids.len()));
         }
         if failure.is_none() {
             let sub = json!({"computer_id": comp_ids, "computer_hosts": comp_hosts.join(","),
@@ -773,6 +797,11 @@ impl Engine {
                     break;
                 }
                 shard_ids.push(self.install_shard(cluster_id, hosts, c.fullsync).await?);
+                let state = if shard_ids.len() == c.shards.len() { "done" } else { "ongoing" };
+                let sub = json!({"shard_ids": shard_ids, "storage_hosts": shard_hosts.join(","),
+                                 "storage_state": state, "error_info": ""});
+                self.store.set_job(shard_job, state, &sub).await?;
+                self.mark(id, format!("shard-{}", shard_ids.len()));
             }
             if failure.is_none() {
                 let sub = json!({"shard_ids": shard_ids, "storage_hosts": shard_hosts.join(","),

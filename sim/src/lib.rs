@@ -13,7 +13,6 @@ pub mod codes;
 pub mod control;
 pub mod engine;
 pub mod faults;
-pub mod ports;
 pub mod seed;
 pub mod store;
 

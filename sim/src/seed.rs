@@ -9,8 +9,25 @@ use crate::Simulator;
 /// Three storage machines, two compute machines, and a cluster "demo" on them.
 /// Does nothing if machines exist already.
 pub async fn demo(sim: &Simulator) -> anyhow::Result<()> {
-    if !sim.store().reader().machines().await?.is_empty() {
+    if !machines_only(sim).await? {
         return Ok(());
+    }
+    let body = json!({
+        "version": "1.0", "job_id": "", "job_type": "create_cluster", "timestamp": "0",
+        "user_name": "super_dba",
+        "paras": {"nick_name": "demo", "ha_mode": "rbr", "shards": "2", "nodes": "3", "comps": "2",
+                  "max_storage_size": "20", "max_connections": "1000", "cpu_cores": "8",
+                  "innodb_size": "1024", "fullsync_level": "1", "dbcfg": "0"}
+    });
+    sim.engine.handle(body.to_string().as_bytes()).await;
+    Ok(())
+}
+
+/// The demo's machines (three storage, two compute) without any cluster. True if it
+/// added them, false if machines existed already (then it does nothing).
+pub async fn machines_only(sim: &Simulator) -> anyhow::Result<bool> {
+    if !sim.store().reader().machines().await?.is_empty() {
+        return Ok(false);
     }
     let mut tx = sim.store().begin().await?;
     for (host, t, range, cores, mem) in [
@@ -23,15 +40,7 @@ pub async fn demo(sim: &Simulator) -> anyhow::Result<()> {
         insert_machine(&mut tx, host, t, range, cores, mem).await?;
     }
     tx.commit().await.map_err(store::db)?;
-    let body = json!({
-        "version": "1.0", "job_id": "", "job_type": "create_cluster", "timestamp": "0",
-        "user_name": "super_dba",
-        "paras": {"nick_name": "demo", "ha_mode": "rbr", "shards": "2", "nodes": "3", "comps": "2",
-                  "max_storage_size": "20", "max_connections": "1000", "cpu_cores": "8",
-                  "innodb_size": "1024", "fullsync_level": "1", "dbcfg": "0"}
-    });
-    sim.engine.handle(body.to_string().as_bytes()).await;
-    Ok(())
+    Ok(true)
 }
 
 /// `n` extra machines, alternating storage and compute, some offline, for load tests.

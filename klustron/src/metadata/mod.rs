@@ -220,6 +220,54 @@ impl MetaDb {
         Ok((rows.iter().map(cluster).collect(), int(&total, "n")))
     }
 
+    /// One cluster by id, unless deleted.
+    pub async fn cluster(&self, id: i64) -> Result<Option<Cluster>, ClientError> {
+        let sql = select(
+            &["id", "name", "nick_name", "ha_mode", "status", "when_created", "memo"],
+            "db_clusters where id = ? and coalesce(status, '') <> 'deleted'",
+        );
+        Ok(self.rows_with_id(&sql, id).await?.first().map(cluster))
+    }
+
+    /// The compute nodes of several clusters in one query (for a page of the list).
+    pub async fn comp_nodes_of(&self, cluster_ids: &[i64]) -> Result<Vec<CompNode>, ClientError> {
+        if cluster_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let sql = select(
+            COMP_COLUMNS,
+            &format!(
+                "comp_nodes where db_cluster_id in ({}) and coalesce(status, '') <> 'deleted' \
+                 order by comp_nodes.db_cluster_id, comp_nodes.id",
+                placeholders(cluster_ids.len())
+            ),
+        );
+        let mut q = sqlx::query(&sql);
+        for id in cluster_ids {
+            q = q.bind(*id);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(|e| self.failed(e))?;
+        Ok(rows.iter().map(comp_node).collect())
+    }
+
+    /// (cluster id, number of shards) for several clusters in one query.
+    pub async fn shard_counts(&self, cluster_ids: &[i64]) -> Result<Vec<(i64, i64)>, ClientError> {
+        if cluster_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let sql = format!(
+            "SELECT CAST(db_cluster_id AS CHAR) AS c, CAST(COUNT(*) AS CHAR) AS n FROM shards \
+             WHERE db_cluster_id IN ({}) GROUP BY db_cluster_id",
+            placeholders(cluster_ids.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in cluster_ids {
+            q = q.bind(*id);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(|e| self.failed(e))?;
+        Ok(rows.iter().map(|r| (int(r, "c"), int(r, "n"))).collect())
+    }
+
     pub async fn shards(&self, cluster_id: i64) -> Result<Vec<Shard>, ClientError> {
         let sql = select(
             &["id", "name", "db_cluster_id", "num_nodes", "sync_num"],
@@ -397,6 +445,11 @@ const COMP_COLUMNS: &[&str] = &[
     "max_mem_MB",
     "max_conns",
 ];
+
+/// `?, ?, ?` for an IN list of `n` values.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
 
 /// `[v6]:port` for IPv6 hosts, `host:port` otherwise.
 pub fn host_port(host: &str, port: u16) -> String {

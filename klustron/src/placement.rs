@@ -1,12 +1,13 @@
 //! Placing instances on machines the way cluster_mgr does (`cluster_comm.cc`
-//! `GetInstallHosts`): the machine with the fewest instances first, ports taken from the
+//! `GetInstallHosts`), shared by the simulator (which places) and the console's wizard
+//! (which previews where each instance will land): the machine with the fewest instances first, ports taken from the
 //! machine's `port_range` starting at `start + 1`, a storage instance every 4 ports
 //! (mysqld, xport, mgr, exporter), a compute instance every 3 (PostgreSQL, MySQL =
 //! PostgreSQL + 1, exporter). Only the first port of each instance is recorded.
 
-use klustron::jobs::MachineType;
-use klustron::metadata::model::NodeStats;
-use klustron::metadata::Machine;
+use crate::jobs::MachineType;
+use crate::metadata::model::NodeStats;
+use crate::metadata::Machine;
 
 pub fn delta(t: MachineType) -> u16 {
     match t {
@@ -67,6 +68,47 @@ pub fn place(
     Some(out)
 }
 
+/// How many more instances of type `t` fit on running machines (only `only`, when not
+/// empty), the same way [`place`] would put them.
+pub fn capacity(machines: &[Machine], t: MachineType, only: &[String]) -> usize {
+    let d = u32::from(delta(t));
+    machines
+        .iter()
+        .filter(|m| m.machine_type == Some(t) && m.node_stats == NodeStats::Running)
+        .filter(|m| only.is_empty() || only.contains(&m.hostaddr))
+        .filter_map(|m| {
+            let (lo, hi) = m.port_range?;
+            let mut taken = m.used_ports.clone();
+            taken.extend(&m.installing_ports);
+            let mut n = 0;
+            let mut p = u32::from(lo) + 1;
+            while p + d <= u32::from(hi) {
+                if !taken.iter().any(|t| u32::from(t.abs_diff(p as u16)) < d) {
+                    taken.push(p as u16);
+                    n += 1;
+                }
+                p += d;
+            }
+            Some(n)
+        })
+        .sum()
+}
+
+/// Cuts placed slots into shards of `nodes` replicas. The first slot of a shard becomes
+/// its primary, so each shard's list is rotated to put primaries on different machines.
+pub fn spread_primaries(slots: &[(String, u16)], nodes: usize) -> Vec<Vec<(String, u16)>> {
+    slots
+        .chunks(nodes.max(1))
+        .enumerate()
+        .map(|(i, c)| {
+            let mut v = c.to_vec();
+            let n = v.len();
+            v.rotate_left(i % n);
+            v
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +151,18 @@ mod tests {
         assert_eq!(place(&ms, MachineType::Computer, &[], 2).unwrap().len(), 2);
         assert!(place(&ms, MachineType::Computer, &[], 3).is_none());
         assert!(place(&ms, MachineType::Storage, &[], 1).is_none());
+        assert_eq!(capacity(&ms, MachineType::Computer, &[]), 2);
+    }
+
+    #[test]
+    fn capacity_agrees_with_place() {
+        let ms = [
+            m("10.0.0.1", MachineType::Storage, (57000, 57100), &[57001, 57009]),
+            m("10.0.0.2", MachineType::Storage, (57000, 57050), &[]),
+        ];
+        let n = capacity(&ms, MachineType::Storage, &[]);
+        assert!(place(&ms, MachineType::Storage, &[], n).is_some());
+        assert!(place(&ms, MachineType::Storage, &[], n + 1).is_none());
+        assert_eq!(capacity(&ms, MachineType::Storage, &["10.0.0.2".into()]), 12);
     }
 }
