@@ -1,26 +1,37 @@
 //! The HTML document and the route table.
 
 use crate::pages::{
-    change_password::ChangePasswordPage, clusters::ClustersPage, frame::Frame, home::HomePage,
-    login::LoginPage, machines::MachinesPage, not_built::NotBuiltPage, not_found::NotFound,
+    change_password::ChangePasswordPage,
+    cluster::ClusterPage,
+    cluster_wizard::ClusterWizardPage,
+    clusters::ClustersPage,
+    frame::Frame,
+    home::HomePage,
+    jobs::{JobPage, JobsPage},
+    login::LoginPage,
+    machines::MachinesPage,
+    not_found::NotFound,
     operations::OperationsPage,
+    system::SystemPage,
 };
-use crate::paths;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    StaticSegment,
+    ParamSegment, StaticSegment,
 };
 
 /// The document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href=crate::assets::css_href()/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -37,7 +48,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     mark_hydrated();
     view! {
-        <Stylesheet id="leptos" href=format!("{}/kunlunxpanel.css", paths::PKG)/>
         <Link rel="icon" type_="image/svg+xml" href="/KunlunXPanel/favicon.svg"/>
         <Title text="KunlunXPanel"/>
         <Router>
@@ -51,11 +61,15 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage/>
                     <Route path=StaticSegment("machines") view=MachinesPage/>
                     <Route path=StaticSegment("clusters") view=ClustersPage/>
-                    <Route path=StaticSegment("operation-log") view=OperationsPage/>
                     <Route
-                        path=StaticSegment("system")
-                        view=|| view! { <NotBuiltPage title="System" title_zh="系统管理" issue=7/> }
+                        path=(StaticSegment("clusters"), StaticSegment("new"))
+                        view=ClusterWizardPage
                     />
+                    <Route path=(StaticSegment("clusters"), ParamSegment("id")) view=ClusterPage/>
+                    <Route path=StaticSegment("jobs") view=JobsPage/>
+                    <Route path=(StaticSegment("jobs"), ParamSegment("id")) view=JobPage/>
+                    <Route path=StaticSegment("operation-log") view=OperationsPage/>
+                    <Route path=StaticSegment("system") view=SystemPage/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -70,4 +84,26 @@ fn mark_hydrated() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+/// The page's Content-Security-Policy: scripts only from this console and the inline
+/// hydration scripts carrying this response's nonce, wasm compiled only from our own
+/// files, no framing, no plugins, forms and fetches to this origin only. (API answers
+/// and assets get a stricter default from the server's header layer.)
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let (Some(nonce), Some(opts)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        &*nonce
+    );
+    if let Ok(v) = http::HeaderValue::from_str(&policy) {
+        opts.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+    }
 }

@@ -19,6 +19,12 @@ pub enum AppError {
     /// Wrong user name or password. Deliberately says nothing about which one.
     #[error("Wrong user name or password.")]
     BadCredentials,
+    /// Logged in, but the user's role or grants do not allow this.
+    #[error("Not allowed: {0} · 无权限")]
+    Forbidden(String),
+    /// Too many failed logins for this name or from this address; nothing was checked.
+    #[error("Too many failed logins. Try again in {retry_after_secs} s. · 登录失败次数过多，请{retry_after_secs}秒后再试")]
+    TooManyAttempts { retry_after_secs: u64 },
     /// Input rejected; `field` names the form field the message belongs to.
     #[error("{message}")]
     Validation { field: String, message: String },
@@ -44,6 +50,10 @@ pub enum AppError {
     /// The request could not be sent, decoded or routed.
     #[error("Request failed: {0}")]
     Transport(String),
+    /// The server could not read the request's arguments (malformed encoding, missing or
+    /// mistyped fields): the browser, or whoever sent it, made a mistake.
+    #[error("Bad request: {0}")]
+    BadRequest(String),
 }
 
 impl AppError {
@@ -64,11 +74,13 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthorized | AppError::BadCredentials => 401,
-            AppError::PasswordChangeRequired | AppError::Refused(_) => 403,
+            AppError::PasswordChangeRequired | AppError::Refused(_) | AppError::Forbidden(_) => 403,
             AppError::Validation { .. } => 422,
             AppError::NotFound(_) => 404,
             AppError::Busy => 409,
+            AppError::TooManyAttempts { .. } => 429,
             AppError::Klustron(_) | AppError::NotConfigured => 502,
+            AppError::BadRequest(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -78,7 +90,13 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // Raised on the server while reading a request: the sender's mistake.
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
+                AppError::BadRequest(m.chars().take(200).collect())
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

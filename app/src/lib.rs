@@ -13,11 +13,13 @@
 
 pub mod api;
 pub mod app;
+pub mod assets;
 pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
 pub mod paths;
+pub mod time;
 
 #[cfg(feature = "ssr")]
 pub mod backend;

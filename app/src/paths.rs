@@ -15,5 +15,12 @@ pub const LOGIN: &str = "/KunlunXPanel/login";
 pub const CHANGE_PASSWORD: &str = "/KunlunXPanel/change-password";
 pub const MACHINES: &str = "/KunlunXPanel/machines";
 pub const CLUSTERS: &str = "/KunlunXPanel/clusters";
+pub const NEW_CLUSTER: &str = "/KunlunXPanel/clusters/new";
+pub const JOBS: &str = "/KunlunXPanel/jobs";
 pub const OPERATION_LOG: &str = "/KunlunXPanel/operation-log";
 pub const SYSTEM: &str = "/KunlunXPanel/system";
+
+/// Operations endpoints (no session needed; see server/src/ops.rs).
+pub const HEALTHZ: &str = "/KunlunXPanel/healthz";
+pub const READYZ: &str = "/KunlunXPanel/readyz";
+pub const METRICS: &str = "/KunlunXPanel/metrics";

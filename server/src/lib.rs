@@ -2,4 +2,5 @@
 
 pub mod config;
 pub mod healthcheck;
+pub mod ops;
 pub mod startup;

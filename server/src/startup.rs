@@ -1,29 +1,35 @@
 //! Builds the application from its configuration: store, initial account, routes, layers.
 
-use crate::config::Config;
+use crate::{config::Config, ops};
 use anyhow::Context;
 use app::{
     app::{shell, App},
     backend::{
         auth::{self, gate::gate, AuthSettings},
+        jobs,
         klustron::Klustron,
         store::{now, Store},
         AppState,
     },
     paths,
 };
+use axum::response::IntoResponse;
 use axum::{
     http::{header, HeaderValue},
     middleware,
     response::Redirect,
     routing::get,
+    serve::ListenerExt,
     Router,
 };
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
-use tower_http::{compression::CompressionLayer, set_header::SetResponseHeaderLayer};
+use tower_http::{
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+};
 
 /// A bound, ready-to-run console.
 pub struct Application {
@@ -53,10 +59,16 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let site_addr = listener.local_addr()?;
+        let hash_file = app::assets::locate(std::path::Path::new(&config.site_root));
+        app::assets::init(hash_file.as_deref());
         let leptos_options = LeptosOptions::builder()
             .output_name("kunlunxpanel")
             .site_root(config.site_root.as_str())
             .site_pkg_dir("KunlunXPanel/pkg")
+            .hash_files(hash_file.is_some())
+            .hash_file(std::sync::Arc::<str>::from(
+                hash_file.map_or_else(|| "hash.txt".to_owned(), |p| p.display().to_string()),
+            ))
             .site_addr(site_addr)
             .build();
         let state = AppState {
@@ -68,6 +80,8 @@ impl Application {
                 absolute_timeout: config.absolute_timeout(),
             }),
             klustron,
+            jobs: Default::default(),
+            throttle: Default::default(),
         };
         Ok(Application { listener, router: router(state.clone()), state })
     }
@@ -79,8 +93,20 @@ impl Application {
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tokio::spawn(purge_sessions_periodically(self.state.clone()));
+        match jobs::follower::resume(&self.state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(jobs = n, "following unfinished jobs again"),
+            Err(e) => tracing::error!(error = %e, "could not resume unfinished jobs"),
+        }
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        // Without TCP_NODELAY a body sent in several writes (a streamed page, a file)
+        // waits ~40 ms for the client's delayed ACK (Nagle): measured in bench/load.sh.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())
     }
 }
@@ -88,19 +114,92 @@ impl Application {
 /// The routes: the Leptos pages and server functions behind the access gate, redirects to
 /// the console from `/`, static files, and security headers on everything.
 fn router(state: AppState) -> Router {
+    // HSTS only when the console is served over HTTPS (the same setting that marks the
+    // session cookie Secure); over plain HTTP the header would be ignored or harmful.
+    let hsts = state
+        .auth
+        .cookie_secure
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let ops_state = ops::OpsState { app: state.clone(), metrics: Default::default() };
+    let ops_routes = Router::new()
+        .route(paths::HEALTHZ, get(ops::healthz))
+        .route(paths::READYZ, get(ops::readyz))
+        .route(paths::METRICS, get(ops::metrics))
+        .with_state(ops_state.clone());
+    let pkg_dir = std::path::Path::new(options.site_root.as_ref()).join("KunlunXPanel/pkg");
+    // The compiled JS, wasm and CSS: `.br`/`.gz` files made at release build time are sent
+    // as they are (no compression work per request), with a year of caching for names
+    // that carry a content hash.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(middleware::from_fn(cache_control));
     Router::new()
+        .nest("/KunlunXPanel/pkg", pkg)
         .route("/", get(|| async { Redirect::permanent(paths::HOME) }))
         .route("/KunlunXPanel/", get(|| async { Redirect::permanent(paths::HOME) }))
+        .route(jobs::events::ROUTE, get(jobs::events::job_events))
+        .merge(ops_routes)
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), gate))
+        .layer(middleware::from_fn(bad_requests))
+        // No form of this console is near this size; bigger bodies are refused unread.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(ops_state, ops::track))
         .layer(CompressionLayer::new())
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        // Pages set their own policy (with the response's script nonce, app.rs); anything
+        // else (API answers, assets, redirects) may load nothing and be framed nowhere.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, hsts))
         .with_state(state)
+}
+
+/// The largest request body accepted (413 beyond).
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// A server function whose arguments could not be read answers 400, not 500: server_fn
+/// reports decoding failures with status 500 before our code runs, so the status is
+/// corrected here from the error it carries (`AppError::BadRequest`).
+async fn bad_requests(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let is_api = req.uri().path().starts_with(paths::API);
+    let resp = next.run(req).await;
+    if !is_api || resp.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if bytes.starts_with(br#"{"BadRequest""#) {
+        parts.status = axum::http::StatusCode::BAD_REQUEST;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// `Cache-Control` for a compiled asset: immutable for a year when its name carries a
+/// content hash, else revalidated on every use.
+async fn cache_control(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let hashed = req.uri().path().rsplit('/').next().is_some_and(app::assets::is_hashed_name);
+    let mut resp = next.run(req).await;
+    if resp.status().is_success() {
+        let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    resp
 }
 
 fn header_layer(
@@ -137,6 +236,7 @@ async fn purge_sessions_periodically(state: AppState) {
         if let Err(e) = state.store.purge_expired_sessions(idle, created).await {
             tracing::warn!(error = %e, "could not purge expired sessions");
         }
+        state.throttle.purge(std::time::Instant::now());
     }
 }
 

@@ -1,5 +1,6 @@
 //! 集群管理 Clusters: the cluster list with each cluster's compute nodes and the ports to
-//! connect to (PostgreSQL and MySQL). Read from the metadata; changes come with issue #5.
+//! connect to (PostgreSQL and MySQL), read from the metadata. One cluster's page is in
+//! [`super::cluster`], the creation wizard's calls in [`super::cluster_create`].
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -65,35 +66,47 @@ pub async fn list_clusters(query: ClusterListQuery) -> Result<ClusterPage, AppEr
         let (clusters, total) = meta
             .clusters_page(search, i64::from(PER_PAGE), i64::from(page - 1) * i64::from(PER_PAGE))
             .await?;
-        let mut rows = Vec::with_capacity(clusters.len());
-        for c in clusters {
-            let comps = meta.comp_nodes(c.id).await?;
-            let shards = meta.shards(c.id).await?.len();
-            rows.push(ClusterRow {
-                id: c.id,
-                name: c.name,
-                nick_name: c.nick_name,
-                ha_mode: c.ha_mode.map(|m| m.as_str().to_owned()).unwrap_or_default(),
-                status: c.status,
-                created: c.when_created,
-                shards,
-                comps: comps
-                    .into_iter()
-                    .map(|n| CompNodeRow {
-                        id: n.id,
-                        name: n.name,
-                        hostaddr: n.hostaddr,
-                        pg_port: n.port,
-                        mysql_port: n.mysql_port,
-                        status: n.status.as_str().to_owned(),
-                    })
-                    .collect(),
-            });
-        }
+        // Two queries for the whole page, not two per cluster.
+        let ids: Vec<i64> = clusters.iter().map(|c| c.id).collect();
+        let mut comps = meta.comp_nodes_of(&ids).await?;
+        let shard_counts = meta.shard_counts(&ids).await?;
+        let rows = clusters
+            .into_iter()
+            .map(|c| {
+                let (mine, rest): (Vec<_>, Vec<_>) =
+                    comps.drain(..).partition(|n| n.db_cluster_id == c.id);
+                comps = rest;
+                ClusterRow {
+                    id: c.id,
+                    shards: shard_counts
+                        .iter()
+                        .find(|(id, _)| *id == c.id)
+                        .map_or(0, |(_, n)| *n as usize),
+                    name: c.name,
+                    nick_name: c.nick_name,
+                    ha_mode: c.ha_mode.map(|m| m.as_str().to_owned()).unwrap_or_default(),
+                    status: c.status,
+                    created: c.when_created,
+                    comps: mine.into_iter().map(comp_row).collect(),
+                }
+            })
+            .collect();
         let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
             .unwrap_or(u32::MAX)
             .max(1);
         Ok(ClusterPage { rows, total, page, pages })
     };
     super::finish(run.await)
+}
+
+#[cfg(feature = "ssr")]
+fn comp_row(n: klustron::metadata::CompNode) -> CompNodeRow {
+    CompNodeRow {
+        id: n.id,
+        name: n.name,
+        hostaddr: n.hostaddr,
+        pg_port: n.port,
+        mysql_port: n.mysql_port,
+        status: n.status.as_str().to_owned(),
+    }
 }

@@ -232,7 +232,7 @@ pub async fn machine_instances(hostaddr: String) -> Result<Vec<InstanceRow>, App
 pub async fn add_machine(form: MachineForm) -> Result<i64, AppError> {
     use crate::backend::{app_state, auth::guard, jobs};
     let run = async {
-        let who = guard::require_user()?;
+        let who = guard::require(crate::domain::access::Privilege::MachineAdd, None).await?;
         let m = validated(&form)?;
         let job = klustron::jobs::CreateMachine(spec(&m));
         jobs::submit(&app_state()?, &who, &guard::client_addr(), &target(&m), &job).await
@@ -246,7 +246,7 @@ pub async fn add_machine(form: MachineForm) -> Result<i64, AppError> {
 pub async fn edit_machine(form: MachineForm) -> Result<i64, AppError> {
     use crate::backend::{app_state, auth::guard, jobs, klustron::klustron};
     let run = async {
-        let who = guard::require_user()?;
+        let who = guard::require(crate::domain::access::Privilege::MachineEdit, None).await?;
         let mut m = validated(&form)?;
         let existing = find(&klustron()?.meta().await?, &m.hostaddr, m.kind).await?;
         m.rack_id = existing.rack_id;
@@ -265,7 +265,7 @@ pub async fn delete_machine(
 ) -> Result<i64, AppError> {
     use crate::backend::{app_state, auth::guard, jobs, klustron::klustron};
     let run = async {
-        let who = guard::require_user()?;
+        let who = guard::require(crate::domain::access::Privilege::MachineDelete, None).await?;
         let host: std::net::IpAddr = hostaddr
             .trim()
             .parse()

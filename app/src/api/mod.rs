@@ -3,10 +3,13 @@
 //! that the access gate and the tests can name it.
 
 pub mod auth;
+pub mod cluster;
+pub mod cluster_create;
 pub mod clusters;
 pub mod jobs;
 pub mod machines;
 pub mod operations;
+pub mod users;
 
 use server_fn::ServerFn;
 
@@ -30,6 +33,9 @@ pub(crate) fn finish<T>(r: Result<T, crate::error::AppError>) -> Result<T, crate
             let status = http::StatusCode::from_u16(e.status())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
             opts.set_status(status);
+            if let crate::error::AppError::TooManyAttempts { retry_after_secs } = e {
+                opts.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
+            }
         }
     }
     r

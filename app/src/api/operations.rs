@@ -48,8 +48,8 @@ pub async fn list_operations(source: String, page: u32) -> Result<OperationPage,
                     .await?
                     .into_iter()
                     .map(|j| OperationRow {
-                        name: klustron::jobs::JobType::parse(&j.job_type)
-                            .map(|t| format!("{} · {}", t.names().0, t.names().1))
+                        name: super::jobs::job_names(&j.job_type)
+                            .map(|(en, zh)| format!("{zh} · {en}"))
                             .unwrap_or_default(),
                         id: j.id,
                         action: j.job_type,
@@ -75,7 +75,7 @@ pub async fn list_operations(source: String, page: u32) -> Result<OperationPage,
                         user: a.user_name,
                         target: a.target,
                         status: a.outcome,
-                        started: utc(a.at),
+                        started: crate::time::utc(a.at),
                         ended: String::new(),
                         detail: if a.client_addr.is_empty() {
                             a.detail
@@ -92,30 +92,4 @@ pub async fn list_operations(source: String, page: u32) -> Result<OperationPage,
         Ok(OperationPage { rows, total, page, pages })
     };
     super::finish(run.await)
-}
-
-/// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC` (civil-from-days, proleptic Gregorian).
-#[cfg(feature = "ssr")]
-fn utc(t: i64) -> String {
-    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60, secs % 60)
-}
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    #[test]
-    fn utc_dates() {
-        assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(super::utc(1_795_512_707), "2026-11-24 09:31:47 UTC");
-    }
 }

@@ -32,8 +32,35 @@ impl Klustron {
     }
 }
 
+/// Failed Klustron calls since start, by kind (for `/metrics`).
+static ERRORS: std::sync::Mutex<std::collections::BTreeMap<&'static str, u64>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// (kind, count) of failed Klustron calls since start.
+pub fn error_counts() -> Vec<(&'static str, u64)> {
+    ERRORS.lock().map(|m| m.iter().map(|(k, v)| (*k, *v)).collect()).unwrap_or_default()
+}
+
+fn count(e: &ClientError) {
+    let kind = match e {
+        ClientError::Refused { .. } => "refused",
+        ClientError::Timeout { .. } => "timeout",
+        ClientError::HttpStatus { .. } => "http_status",
+        ClientError::Malformed(_) => "malformed",
+        ClientError::Busy => "busy",
+        ClientError::Rejected { .. } => "rejected",
+        ClientError::NoLeader(_) => "no_leader",
+        ClientError::Metadata(_) => "metadata",
+        ClientError::Network { .. } => "network",
+    };
+    if let Ok(mut m) = ERRORS.lock() {
+        *m.entry(kind).or_default() += 1;
+    }
+}
+
 impl From<ClientError> for AppError {
     fn from(e: ClientError) -> Self {
+        count(&e);
         match e {
             ClientError::Busy => AppError::Busy,
             other => {

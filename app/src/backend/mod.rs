@@ -1,6 +1,7 @@
 //! Server-only code: application state, the console's store, and authentication.
 
 pub mod auth;
+pub mod cluster_plan;
 pub mod jobs;
 pub mod klustron;
 pub mod state;

@@ -1,6 +1,11 @@
 //! The state every request handler and server function shares.
 
-use super::{auth::AuthSettings, klustron::Klustron, store::Store};
+use super::{
+    auth::{throttle::Throttle, AuthSettings},
+    jobs::JobHub,
+    klustron::Klustron,
+    store::Store,
+};
 use crate::error::AppError;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -16,6 +21,10 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     /// Klustron's metadata and cluster_mgr; `None` when started without METASEEDS.
     pub klustron: Option<Arc<Klustron>>,
+    /// The jobs being followed now, one task each.
+    pub jobs: Arc<JobHub>,
+    /// Failed logins per account name and per client address.
+    pub throttle: Arc<Throttle>,
 }
 
 /// The state, as provided by `leptos_routes_with_context` to every server function.

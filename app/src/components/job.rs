@@ -1,82 +1,245 @@
-//! A banner that follows one cluster_mgr job until it ends: running (with what it is
-//! doing), done, or failed with cluster_mgr's own words.
+//! Following one cluster_mgr job in the browser: [`use_job`] opens the job's event
+//! stream (server-sent events fed by the job's one follower on the server), and the
+//! banner and progress views render what it delivers.
 
-use crate::api::jobs::{get_job, JobStatus, JobView};
+use crate::api::jobs::{JobStatus, JobView, StepState};
+use crate::paths;
 use leptos::prelude::*;
-use std::time::Duration;
 
-/// How often the banner asks; the server asks cluster_mgr at most this often per tab.
-const POLL: Duration = Duration::from_millis(700);
+/// The latest view of job `id`, pushed by the server, and a connection problem if any.
+/// `initial` (e.g. from the server-rendered page) shows until the first event.
+pub fn use_job(
+    id: i64,
+    initial: Option<JobView>,
+) -> (RwSignal<Option<JobView>>, RwSignal<Option<String>>) {
+    let job = RwSignal::new(initial);
+    let problem = RwSignal::new(None::<String>);
+    // Effects run in the browser only: the server never opens a stream to itself.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        stream::open(id, job, problem);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = id;
+    });
+    (job, problem)
+}
 
+#[cfg(feature = "hydrate")]
+mod stream {
+    use super::*;
+    use wasm_bindgen::{closure::Closure, JsCast};
+    use web_sys::{EventSource, MessageEvent};
+
+    pub fn open(id: i64, job: RwSignal<Option<JobView>>, problem: RwSignal<Option<String>>) {
+        let url = format!("{}/jobs/{id}/events", paths::API);
+        let Ok(source) = EventSource::new(&url) else {
+            problem.set(Some("Cannot open the job's event stream · 无法连接任务进度".into()));
+            return;
+        };
+        let closer = source.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let Some(text) = e.data().as_string() else { return };
+            match serde_json::from_str::<JobView>(&text) {
+                Ok(v) => {
+                    problem.set(None);
+                    let ended = v.status != JobStatus::Running;
+                    job.set(Some(v));
+                    if ended {
+                        // The server ends the stream here; do not let the browser reopen it.
+                        closer.close();
+                    }
+                }
+                Err(_) => problem.set(Some("Unreadable progress from the console".into())),
+            }
+        });
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            // The browser reconnects by itself (the server asked for a 1 s retry).
+            problem.set(Some(
+                "Lost the connection to the console; reconnecting… · 与控制台的连接中断，正在重连"
+                    .into(),
+            ));
+        });
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_message.forget();
+        on_error.forget();
+        let source = send_wrapper::SendWrapper::new(source);
+        on_cleanup(move || source.close());
+    }
+}
+
+/// A one-line banner that follows a job to its end: running, done, or failed with
+/// cluster_mgr's own words. `on_end` runs once with whether it succeeded.
 #[component]
 pub fn JobBanner(id: i64, on_end: Callback<bool>) -> impl IntoView {
-    let job = RwSignal::new(None::<JobView>);
-    let problem = RwSignal::new(None::<String>);
-    // Polling starts in the browser only (effects do not run on the server).
-    Effect::new(move |_| poll(id, job, problem, on_end));
+    let (job, problem) = use_job(id, None);
+    let ended = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(j) = job.get() {
+            if j.status != JobStatus::Running && !ended.get_value() {
+                ended.set_value(true);
+                on_end.run(j.status == JobStatus::Done);
+            }
+        }
+    });
     let text = move || match job.get() {
         None => format!("Job {id}: submitted · 任务已提交"),
         Some(j) => {
-            let what = format!("{} {}", j.job_type, j.target);
+            let (en, zh) = j.names();
+            let what = format!("{en} · {zh} {}", j.target);
             match j.status {
                 JobStatus::Running if !j.notice.is_empty() => {
                     format!("{what}: running; {} · 执行中", j.notice)
                 }
-                JobStatus::Running => format!("{what}: running… · 执行中"),
+                JobStatus::Running => format!("{what}: running… {}% · 执行中", j.percent),
                 JobStatus::Done => format!("{what}: done · 成功"),
                 JobStatus::Failed => format!("{what}: failed · 失败 — {}", j.error),
             }
         }
     };
-    let class = move || match job.get().map(|j| j.status) {
-        Some(JobStatus::Done) => "border-green-300 bg-green-50 text-green-900",
-        Some(JobStatus::Failed) => "border-red-300 bg-red-50 text-red-900",
-        _ => "border-sky-300 bg-sky-50 text-sky-900",
-    };
-    let running = move || job.get().is_none_or(|j| j.status == JobStatus::Running);
+    let status = move || job.get().map_or(JobStatus::Running, |j| j.status);
     view! {
         <div
-            class=move || format!("mt-3 rounded border p-3 text-sm {}", class())
+            class=move || format!("mt-3 rounded border p-3 text-sm {}", status_class(status()))
             role="status"
             aria-live="polite"
             data-test="job-banner"
-            data-status=move || match job.get().map(|j| j.status) {
-                Some(JobStatus::Done) => "done",
-                Some(JobStatus::Failed) => "failed",
-                _ => "running",
-            }
+            data-status=move || status_key(status())
         >
-            <p>{text}</p>
-            <Show when=running>
-                <div class="mt-2 h-1.5 w-full overflow-hidden rounded bg-sky-100" aria-hidden="true">
-                    <div class="h-full w-1/3 animate-pulse rounded bg-sky-500"></div>
-                </div>
+            <p>
+                {text} " "
+                <a class="underline" href=format!("{}/{id}", paths::JOBS)>"Details · 详情"</a>
+            </p>
+            <Show when=move || status() == JobStatus::Running>
+                <ProgressBar percent=Signal::derive(move || job.get().map_or(0, |j| j.percent))/>
             </Show>
             <p class="text-red-800">{move || problem.get()}</p>
         </div>
     }
 }
 
-fn poll(
-    id: i64,
-    job: RwSignal<Option<JobView>>,
-    problem: RwSignal<Option<String>>,
-    on_end: Callback<bool>,
-) {
-    leptos::task::spawn_local(async move {
-        match get_job(id).await {
-            Ok(v) => {
-                problem.set(None);
-                let status = v.status;
-                job.set(Some(v));
-                if status != JobStatus::Running {
-                    on_end.run(status == JobStatus::Done);
-                    return;
-                }
-            }
-            // The console itself did not answer; keep trying, say so.
-            Err(e) => problem.set(Some(e.to_string())),
-        }
-        set_timeout(move || poll(id, job, problem, on_end), POLL);
-    });
+/// The job page's body: progress bar and the list of steps, each with its hosts and,
+/// when it failed, cluster_mgr's error text.
+#[component]
+pub fn JobProgress(job: RwSignal<Option<JobView>>) -> impl IntoView {
+    view! {
+        {move || {
+            job.get()
+                .map(|j| {
+                    let status = j.status;
+                    view! {
+                        <div data-test="job-progress" data-status=status_key(status)>
+                            <div class="flex items-center gap-3">
+                                <span
+                                    class=format!("rounded px-2 py-0.5 text-sm font-medium {}", status_class(status))
+                                    data-test="job-status"
+                                >
+                                    {status.label()}
+                                </span>
+                                <span class="text-sm text-slate-600" data-test="job-percent">
+                                    {format!("{}%", j.percent)}
+                                </span>
+                            </div>
+                            <ProgressBar percent=Signal::derive(move || {
+                                job.get().map_or(0, |j| j.percent)
+                            })/>
+                            {(!j.error.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <p class="mt-2 rounded bg-red-50 p-2 text-sm text-red-900" data-test="job-error">
+                                            {j.error.clone()}
+                                        </p>
+                                    }
+                                })}
+                            {(!j.notice.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <p class="mt-2 text-sm text-amber-800" data-test="job-notice">
+                                            {j.notice.clone()}
+                                        </p>
+                                    }
+                                })}
+                            <ol class="mt-4 space-y-1" aria-label="Steps · 步骤">
+                                {j
+                                    .steps
+                                    .into_iter()
+                                    .map(|s| {
+                                        let key = format!("{}-{}", s.kind.key(), s.index);
+                                        let (mark, color) = match s.state {
+                                            StepState::Done => ("✓", "text-green-700"),
+                                            StepState::Running => ("…", "text-sky-700"),
+                                            StepState::Failed => ("✗", "text-red-700"),
+                                            StepState::Waiting => ("·", "text-slate-400"),
+                                        };
+                                        view! {
+                                            <li
+                                                class="flex flex-wrap gap-2 text-sm"
+                                                data-step=key
+                                                data-state=s.state.as_str()
+                                            >
+                                                <span class=format!("w-4 font-bold {color}") aria-hidden="true">
+                                                    {mark}
+                                                </span>
+                                                <span>
+                                                    {s.kind.label()}
+                                                    {(s.index > 1
+                                                        || matches!(
+                                                            s.kind,
+                                                            crate::api::jobs::StepKind::ComputeNode
+                                                                | crate::api::jobs::StepKind::Shard
+                                                        ))
+                                                        .then(|| format!(" {}", s.index))}
+                                                </span>
+                                                <span class="font-mono text-slate-600">{s.hosts}</span>
+                                                <span class="sr-only">{s.state.as_str()}</span>
+                                                {(!s.error.is_empty())
+                                                    .then(|| {
+                                                        view! {
+                                                            <span class="basis-full pl-6 text-red-800">{s.error}</span>
+                                                        }
+                                                    })}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ol>
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+#[component]
+fn ProgressBar(percent: Signal<u8>) -> impl IntoView {
+    view! {
+        <div
+            class="mt-2 h-2 w-full overflow-hidden rounded bg-slate-200"
+            role="progressbar"
+            aria-valuemin="0"
+            aria-valuemax="100"
+            aria-valuenow=move || percent.get().to_string()
+        >
+            <div
+                class="h-full rounded bg-sky-600 transition-all"
+                style=move || format!("width: {}%", percent.get().max(3))
+            ></div>
+        </div>
+    }
+}
+
+pub fn status_key(s: JobStatus) -> &'static str {
+    match s {
+        JobStatus::Running => "running",
+        JobStatus::Done => "done",
+        JobStatus::Failed => "failed",
+    }
+}
+
+pub fn status_class(s: JobStatus) -> &'static str {
+    match s {
+        JobStatus::Done => "border-green-300 bg-green-50 text-green-900",
+        JobStatus::Failed => "border-red-300 bg-red-50 text-red-900",
+        JobStatus::Running => "border-sky-300 bg-sky-50 text-sky-900",
+    }
 }

@@ -4,6 +4,8 @@
 //! Every field is checked, and every problem is reported against its field, in English
 //! and Chinese.
 
+pub use super::field::FieldError;
+use super::field::{clip, digits};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -74,13 +76,6 @@ pub struct ValidMachine {
     pub total_mem_mb: u32,
     pub total_cpu_cores: u32,
     pub rack_id: String,
-}
-
-/// One problem with one field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
 }
 
 pub const MIN_PORT: u16 = 1024;
@@ -175,15 +170,6 @@ impl MachineForm {
     }
 }
 
-/// At most 40 characters of hostile input go back into a message.
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
-    }
-    out
-}
-
 fn port(field: &'static str, raw: &str, bad: &mut impl FnMut(&'static str, String)) -> Option<u16> {
     let raw = raw.trim();
     match digits(raw).and_then(|v| u16::try_from(v).ok()) {
@@ -224,13 +210,6 @@ fn positive(
             None
         }
     }
-}
-
-/// Plain decimal digits only (no sign, no exponent, no spaces inside), at most 10.
-fn digits(s: &str) -> Option<u64> {
-    (!s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
 }
 
 /// A `;`-separated list of absolute paths. Paths reach shell scripts on the machines, so

@@ -1,6 +1,9 @@
 //! Validated domain types. The same checks run in the browser (instant feedback) and on
 //! the server (the only ones that count).
 
+pub mod access;
+pub mod cluster;
+pub mod field;
 pub mod machine;
 pub mod password;
 pub mod user_name;

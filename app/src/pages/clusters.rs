@@ -1,9 +1,10 @@
 //! 集群管理 Clusters: every non-deleted cluster (also those without a business name,
-//! which XPanel hides), with its compute nodes and the commands to connect to them.
-//! Creating, scaling and deleting clusters arrive with issue #5.
+//! which XPanel hides), with its compute nodes and the commands to connect to them; the
+//! way to the creation wizard and to each cluster's page.
 
 use crate::api::clusters::{list_clusters, ClusterListQuery, ClusterRow};
 use crate::components::list::{ErrorBox, Pager};
+use crate::paths;
 use leptos::prelude::*;
 
 #[component]
@@ -15,10 +16,16 @@ pub fn ClustersPage() -> impl IntoView {
         list_clusters,
     );
     view! {
-        <h1 class="text-xl font-semibold">"Clusters · 集群管理"</h1>
-        <p class="mt-1 text-sm text-slate-600">
-            "Creating, scaling and deleting clusters are not built yet (issue #5); the list reads the metadata. · 新增/扩容/删除集群尚未实现"
-        </p>
+        <div class="flex flex-wrap items-center justify-between gap-3">
+            <h1 class="text-xl font-semibold">"Clusters · 集群管理"</h1>
+            <a
+                href=paths::NEW_CLUSTER
+                class="rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800"
+                data-test="new-cluster"
+            >
+                "Create cluster · 新增集群"
+            </a>
+        </div>
         <form class="my-3" role="search" on:submit=|ev| ev.prevent_default()>
             <label class="flex flex-col text-sm">
                 "Search business name or cluster name · 搜索业务名称/集群名称"
@@ -72,7 +79,7 @@ fn ClusterCard(c: ClusterRow) -> impl IntoView {
     view! {
         <details class="rounded border border-slate-200 bg-white" data-test=format!("cluster-{}", c.id)>
             <summary class="flex cursor-pointer flex-wrap gap-x-6 gap-y-1 px-3 py-2">
-                <span class="font-semibold">{title}</span>
+                <a class="font-semibold text-sky-800 underline" href=format!("{}/{}", paths::CLUSTERS, c.id)>{title}</a>
                 <span class="text-sm">{format!("HA · 高可用: {}", c.ha_mode)}</span>
                 <span class="text-sm">{format!("Shards · 分片: {}", c.shards)}</span>
                 <span class="text-sm">{format!("Compute nodes · 计算节点: {}", c.comps.len())}</span>

@@ -13,6 +13,7 @@ use leptos_router::{components::Outlet, hooks::use_location};
 const NAV: &[(&str, &str, &str)] = &[
     (paths::MACHINES, "Machines", "计算机管理"),
     (paths::CLUSTERS, "Clusters", "集群管理"),
+    (paths::JOBS, "Jobs", "任务"),
     (paths::OPERATION_LOG, "Operation log", "操作记录"),
     (paths::SYSTEM, "System", "系统管理"),
 ];

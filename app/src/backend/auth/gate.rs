@@ -35,7 +35,8 @@ pub fn access_for(path: &str) -> Access {
     let is_asset = path.starts_with(&format!("{}/", paths::PKG))
         || path == "/KunlunXPanel/favicon.ico"
         || path == "/KunlunXPanel/favicon.svg";
-    if is_asset || path == paths::LOGIN || api::PUBLIC_ENDPOINTS.contains(&path) {
+    let is_ops = [paths::HEALTHZ, paths::READYZ, paths::METRICS].contains(&path);
+    if is_asset || is_ops || path == paths::LOGIN || api::PUBLIC_ENDPOINTS.contains(&path) {
         Access::Public
     } else if path == paths::CHANGE_PASSWORD || api::PASSWORD_CHANGE_ENDPOINTS.contains(&path) {
         Access::PasswordChange

@@ -2,6 +2,8 @@
 //! that a user with a pending password change may call, `require_session()`).
 
 use super::{ClientAddr, CurrentSession};
+use crate::backend::store::audit::{AuditEvent, Outcome};
+use crate::domain::access::{Privilege, SUPER_DBA};
 use crate::error::AppError;
 use http::request::Parts;
 use leptos::prelude::use_context;
@@ -23,6 +25,46 @@ pub fn require_user() -> Result<CurrentSession, AppError> {
 /// Any logged-in user, including one who must still change the password.
 pub fn require_session() -> Result<CurrentSession, AppError> {
     current_session().ok_or(AppError::Unauthorized)
+}
+
+/// A logged-in user whose role has `privilege` and, for a per-cluster privilege, a grant
+/// covering `cluster` now (super_dba's role covers every cluster). A refusal is audited.
+pub async fn require(
+    privilege: Privilege,
+    cluster: Option<i64>,
+) -> Result<CurrentSession, AppError> {
+    let s = require_user()?;
+    let state = crate::backend::app_state()?;
+    let rights = state.store.rights(s.user_id).await?.ok_or(AppError::Unauthorized)?;
+    let refusal = if !rights.role.privileges().contains(&privilege) {
+        Some(format!("the role {} does not include “{}”", rights.role.name, privilege.label()))
+    } else if privilege.is_per_cluster() && rights.role.name != SUPER_DBA {
+        let t = crate::backend::store::now();
+        match cluster {
+            Some(c) if rights.grants.iter().any(|g| g.covers(c, t)) => None,
+            Some(c) => Some(format!("no current grant for cluster {c}")),
+            None => Some("no cluster named".to_owned()),
+        }
+    } else {
+        None
+    };
+    match refusal {
+        None => Ok(s),
+        Some(why) => {
+            state
+                .store
+                .audit(AuditEvent {
+                    user_name: &s.user_name,
+                    client_addr: &client_addr(),
+                    action: privilege.key(),
+                    target: &cluster.map(|c| format!("cluster {c}")).unwrap_or_default(),
+                    outcome: Outcome::Failed,
+                    detail: &format!("denied: {why}"),
+                })
+                .await;
+            Err(AppError::Forbidden(why))
+        }
+    }
 }
 
 /// The client's address, for the audit log.

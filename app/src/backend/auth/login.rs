@@ -27,6 +27,14 @@ pub async fn log_in(
     client: &str,
 ) -> Result<OpenedSession, AppError> {
     let store = &state.store;
+    let now = std::time::Instant::now();
+    if let Err(wait) = state.throttle.check(raw_name, client, now) {
+        let shown: String = raw_name.chars().take(64).collect();
+        store.audit(event(&shown, client, "login", Outcome::Failed, "throttled")).await;
+        // Whole seconds, rounded up: never tell someone to retry before the lock ends.
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return Err(AppError::TooManyAttempts { retry_after_secs: secs.max(1) });
+    }
     let user = match UserName::parse(raw_name) {
         Ok(name) => store.user_by_name(name.as_str()).await?,
         Err(_) => None,
@@ -37,11 +45,13 @@ pub async fn log_in(
     let user = match user {
         Some(u) if verified && !u.disabled => u,
         _ => {
+            state.throttle.failed(raw_name, client, now);
             let shown: String = raw_name.chars().take(64).collect();
             store.audit(event(&shown, client, "login", Outcome::Failed, "bad credentials")).await;
             return Err(AppError::BadCredentials);
         }
     };
+    state.throttle.succeeded(raw_name);
     if let Some(old) = previous {
         store.delete_session(&old.token_hash).await?;
     }

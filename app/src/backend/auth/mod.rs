@@ -6,6 +6,7 @@ pub mod gate;
 pub mod guard;
 pub mod login;
 pub mod password;
+pub mod throttle;
 
 use std::time::Duration;
 

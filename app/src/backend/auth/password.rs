@@ -61,9 +61,21 @@ fn dummy_hash() -> &'static str {
     })
 }
 
+/// How many argon2 computations may run at once: one core is always left to the rest of
+/// the console, so a burst of logins queues instead of stalling every page
+/// (bench/logins.py measures it).
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+    })
+}
+
 async fn run_blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
+    let _slot = hashing_slots().acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(f).await.map_err(|e| {
         tracing::error!(error = %e, "password task panicked");
         AppError::Internal

@@ -13,7 +13,13 @@ pub struct JobRecord {
     pub error: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The parameters sent, as JSON (passwords redacted).
+    pub params: String,
+    /// The steps as last seen (JSON of `backend::jobs::progress::Progress`), or empty.
+    pub progress: String,
 }
+
+const COLUMNS: &str = "id, job_type, target, user_name, cm_job_id, status, error, created_at, updated_at, params, progress";
 
 pub struct NewJob<'a> {
     pub job_type: &'a str,
@@ -72,13 +78,66 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 
+    /// Saves the steps as last seen.
+    pub async fn job_progress(&self, id: i64, progress: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ?")
+            .bind(progress)
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn job(&self, id: i64) -> Result<Option<JobRecord>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, job_type, target, user_name, cm_job_id, status, error, created_at, updated_at
-             FROM jobs WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// (status, count) of all jobs (for `/metrics`).
+    pub async fn job_counts(&self) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        sqlx::query_as("SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status")
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// Jobs not known to have ended: the ones to follow again after a restart.
+    pub async fn unfinished_jobs(&self) -> Result<Vec<JobRecord>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM jobs WHERE status IN ('submitting', 'running') ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
         .await
+    }
+
+    /// One page of jobs, newest first, optionally only those in `status`; and the count.
+    pub async fn jobs_page(
+        &self,
+        status: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<JobRecord>, i64), sqlx::Error> {
+        let (cond, arg) = match status {
+            // 'submitting' is shown as running: the console is still waiting on it.
+            Some("running") => ("status IN ('submitting', 'running')", None),
+            Some(s) => ("status = ?", Some(s)),
+            None => ("1 = 1", None),
+        };
+        let sql =
+            format!("SELECT {COLUMNS} FROM jobs WHERE {cond} ORDER BY id DESC LIMIT ? OFFSET ?");
+        let mut q = sqlx::query_as(&sql);
+        if let Some(a) = arg {
+            q = q.bind(a);
+        }
+        let rows = q.bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        let count_sql = format!("SELECT COUNT(*) FROM jobs WHERE {cond}");
+        let mut c = sqlx::query_as::<_, (i64,)>(&count_sql);
+        if let Some(a) = arg {
+            c = c.bind(a);
+        }
+        let total = c.fetch_one(&self.pool).await?.0;
+        Ok((rows, total))
     }
 }

@@ -1,5 +1,6 @@
 //! The console's own store (SQLite file by default), its migrations and its queries.
 
+pub mod access;
 pub mod audit;
 pub mod jobs;
 pub mod sessions;
@@ -34,6 +35,13 @@ impl Store {
         let pool = SqlitePoolOptions::new().max_connections(max).connect_with(options).await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
         Ok(Store { pool })
+    }
+}
+
+impl Store {
+    /// One round trip to the store (for `/readyz`).
+    pub async fn ping(&self) -> sqlx::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
 }
 

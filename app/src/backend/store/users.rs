@@ -53,8 +53,9 @@ impl Store {
     /// it inserted. A changed password is therefore never re-seeded.
     pub async fn seed_initial_user(&self, name: &str, hash: &PasswordHash) -> sqlx::Result<bool> {
         let inserted = sqlx::query(
-            "INSERT INTO users (name, password_hash, must_change_password, created_at)
-             SELECT ?, ?, 1, ? WHERE NOT EXISTS (SELECT 1 FROM users)",
+            "INSERT INTO users (name, password_hash, must_change_password, created_at, role_id)
+             SELECT ?, ?, 1, ?, (SELECT id FROM roles WHERE name = 'super_dba')
+             WHERE NOT EXISTS (SELECT 1 FROM users)",
         )
         .bind(name)
         .bind(&hash.0)

@@ -1,0 +1,256 @@
+//! Roles, the accounts as the user administration sees them, and grants (migration 0004).
+//! Every change that alters what a user may do ends that user's sessions in the same
+//! transaction, so new rights (or fewer) apply from the next login.
+
+use super::{now, Store};
+use crate::domain::access::Privilege;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoleRecord {
+    pub id: i64,
+    pub name: String,
+    pub builtin: bool,
+    pub privileges: String,
+}
+
+impl RoleRecord {
+    pub fn privileges(&self) -> Vec<Privilege> {
+        Privilege::parse_list(&self.privileges)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub name: String,
+    pub role_id: i64,
+    pub role_name: String,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GrantRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub cluster_id: Option<i64>,
+    pub valid_from: Option<i64>,
+    pub valid_until: Option<i64>,
+    pub created_by: String,
+}
+
+impl GrantRecord {
+    /// Whether this grant opens `cluster` at time `t`.
+    pub fn covers(&self, cluster: i64, t: i64) -> bool {
+        self.cluster_id.is_none_or(|c| c == cluster)
+            && self.valid_from.is_none_or(|f| f <= t)
+            && self.valid_until.is_none_or(|u| t < u)
+    }
+}
+
+/// Who may do what, as read for one request.
+#[derive(Debug, Clone)]
+pub struct Rights {
+    pub role: RoleRecord,
+    pub grants: Vec<GrantRecord>,
+}
+
+const ACCOUNT: &str = "SELECT u.id, u.name, u.role_id, r.name AS role_name, u.disabled,
+        u.must_change_password, u.created_at FROM users u JOIN roles r ON r.id = u.role_id";
+
+impl Store {
+    pub async fn roles(&self) -> sqlx::Result<Vec<RoleRecord>> {
+        sqlx::query_as("SELECT id, name, builtin, privileges FROM roles ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    pub async fn role(&self, id: i64) -> sqlx::Result<Option<RoleRecord>> {
+        sqlx::query_as("SELECT id, name, builtin, privileges FROM roles WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// The role and grants of a user.
+    pub async fn rights(&self, user_id: i64) -> sqlx::Result<Option<Rights>> {
+        let role: Option<RoleRecord> = sqlx::query_as(
+            "SELECT r.id, r.name, r.builtin, r.privileges FROM roles r
+             JOIN users u ON u.role_id = r.id WHERE u.id = ?",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(role) = role else { return Ok(None) };
+        Ok(Some(Rights { role, grants: self.grants_of(user_id).await? }))
+    }
+
+    pub async fn create_role(&self, name: &str, privileges: &str) -> sqlx::Result<i64> {
+        sqlx::query_scalar("INSERT INTO roles (name, privileges) VALUES (?, ?) RETURNING id")
+            .bind(name)
+            .bind(privileges)
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Changes a role's privileges and ends the sessions of everyone who has it.
+    pub async fn update_role(&self, id: i64, privileges: &str) -> sqlx::Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query("UPDATE roles SET privileges = ? WHERE id = ? AND builtin = 0")
+            .bind(privileges)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE role_id = ?)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    /// Deletes a role nobody has; false if it is built in or in use.
+    pub async fn delete_role(&self, id: i64) -> sqlx::Result<bool> {
+        let n = sqlx::query(
+            "DELETE FROM roles WHERE id = ? AND builtin = 0
+             AND NOT EXISTS (SELECT 1 FROM users WHERE role_id = ?)",
+        )
+        .bind(id)
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    pub async fn accounts(&self) -> sqlx::Result<Vec<AccountRecord>> {
+        sqlx::query_as(&format!("{ACCOUNT} ORDER BY u.id")).fetch_all(&self.pool).await
+    }
+
+    pub async fn account(&self, id: i64) -> sqlx::Result<Option<AccountRecord>> {
+        sqlx::query_as(&format!("{ACCOUNT} WHERE u.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// A new account with a temporary password that must be changed at first login.
+    pub async fn create_account(&self, name: &str, hash: &str, role_id: i64) -> sqlx::Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO users (name, password_hash, must_change_password, created_at, role_id)
+             VALUES (?, ?, 1, ?, ?) RETURNING id",
+        )
+        .bind(name)
+        .bind(hash)
+        .bind(now())
+        .bind(role_id)
+        .fetch_one(&self.pool)
+        .await
+    }
+
+    /// Sets role and disabled flag; ends the user's sessions.
+    pub async fn update_account(&self, id: i64, role_id: i64, disabled: bool) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET role_id = ?, disabled = ? WHERE id = ?")
+            .bind(role_id)
+            .bind(disabled)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await
+    }
+
+    /// A temporary password that must be changed at next login; ends the user's sessions.
+    pub async fn reset_password(&self, id: i64, hash: &str) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = ?, must_change_password = 1, password_changed_at = ?
+             WHERE id = ?",
+        )
+        .bind(hash)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await
+    }
+
+    /// Deletes an account (its sessions and grants go with it).
+    pub async fn delete_account(&self, id: i64) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM grants WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await
+    }
+
+    /// Accounts with this role that are not disabled.
+    pub async fn active_with_role(&self, role_id: i64) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role_id = ? AND disabled = 0")
+            .bind(role_id)
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    pub async fn grants_of(&self, user_id: i64) -> sqlx::Result<Vec<GrantRecord>> {
+        sqlx::query_as(
+            "SELECT id, user_id, cluster_id, valid_from, valid_until, created_by
+             FROM grants WHERE user_id = ? ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Adds a grant; ends the user's sessions.
+    pub async fn add_grant(
+        &self,
+        user_id: i64,
+        cluster_id: Option<i64>,
+        valid: (Option<i64>, Option<i64>),
+        by: &str,
+    ) -> sqlx::Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO grants (user_id, cluster_id, valid_from, valid_until, created_at, created_by)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(cluster_id)
+        .bind(valid.0)
+        .bind(valid.1)
+        .bind(now())
+        .bind(by)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Removes a grant of `user_id`; ends the user's sessions. False if there was none.
+    pub async fn delete_grant(&self, user_id: i64, grant_id: i64) -> sqlx::Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query("DELETE FROM grants WHERE id = ? AND user_id = ?")
+            .bind(grant_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+}

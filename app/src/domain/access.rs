@@ -1,0 +1,128 @@
+//! Who may do what: privileges (at least as fine as XPanel's), the built-in roles, and
+//! grants that open a user's cluster privileges to all clusters or a list, permanently or
+//! within a time window. Shared by the browser (to show what a role allows) and the
+//! server (where `backend::access` decides).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Privilege {
+    MachineAdd,
+    MachineEdit,
+    MachineDelete,
+    ClusterCreate,
+    ClusterDelete,
+    /// Add or remove shards, compute nodes and storage nodes.
+    ClusterScale,
+    BackupRestore,
+    /// Start, stop and restart instances.
+    NodeControl,
+    /// Manage users, roles and grants.
+    UsersRoles,
+}
+
+impl Privilege {
+    pub const ALL: [Privilege; 9] = [
+        Privilege::MachineAdd,
+        Privilege::MachineEdit,
+        Privilege::MachineDelete,
+        Privilege::ClusterCreate,
+        Privilege::ClusterDelete,
+        Privilege::ClusterScale,
+        Privilege::BackupRestore,
+        Privilege::NodeControl,
+        Privilege::UsersRoles,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Privilege::MachineAdd => "machine_add",
+            Privilege::MachineEdit => "machine_edit",
+            Privilege::MachineDelete => "machine_delete",
+            Privilege::ClusterCreate => "cluster_create",
+            Privilege::ClusterDelete => "cluster_delete",
+            Privilege::ClusterScale => "cluster_scale",
+            Privilege::BackupRestore => "backup_restore",
+            Privilege::NodeControl => "node_control",
+            Privilege::UsersRoles => "users_roles",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Privilege::MachineAdd => "Add machines · 新增计算机",
+            Privilege::MachineEdit => "Edit machines · 编辑计算机",
+            Privilege::MachineDelete => "Delete machines · 删除计算机",
+            Privilege::ClusterCreate => "Create clusters · 新增集群",
+            Privilege::ClusterDelete => "Delete clusters · 删除集群",
+            Privilege::ClusterScale => "Scale clusters (shards, nodes) · 扩缩容",
+            Privilege::BackupRestore => "Backup and restore · 备份恢复",
+            Privilege::NodeControl => "Start / stop nodes · 启停节点",
+            Privilege::UsersRoles => "Users, roles and grants · 用户角色授权",
+        }
+    }
+
+    /// Privileges that act on one existing cluster need a grant covering that cluster.
+    pub fn is_per_cluster(self) -> bool {
+        matches!(
+            self,
+            Privilege::ClusterDelete
+                | Privilege::ClusterScale
+                | Privilege::BackupRestore
+                | Privilege::NodeControl
+        )
+    }
+
+    /// `a,b,c` as stored; unknown keys are dropped.
+    pub fn parse_list(s: &str) -> Vec<Privilege> {
+        let mut v: Vec<Privilege> = s.split(',').filter_map(|k| Self::parse(k.trim())).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    pub fn join(list: &[Privilege]) -> String {
+        list.iter().map(|p| p.key()).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// The built-in roles, which cannot be edited or deleted.
+pub const SUPER_DBA: &str = "super_dba";
+pub const DBA: &str = "DBA";
+pub const READ_ONLY: &str = "read-only";
+
+/// A role name: 1-32 letters, digits, `_` or `-`.
+pub fn valid_role_name(name: &str) -> Result<String, String> {
+    let n = name.trim();
+    if n.is_empty()
+        || n.len() > 32
+        || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err("1 to 32 letters, digits, _ or - · 角色名只能包含字母、数字、_和-".into());
+    }
+    Ok(n.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_round_trip_and_ignore_unknown_keys() {
+        let v = Privilege::parse_list("cluster_create, machine_add,bogus,machine_add");
+        assert_eq!(v, [Privilege::MachineAdd, Privilege::ClusterCreate]);
+        assert_eq!(Privilege::parse_list(&Privilege::join(&Privilege::ALL)), Privilege::ALL);
+    }
+
+    #[test]
+    fn role_names() {
+        assert!(valid_role_name("ops-team_2").is_ok());
+        for bad in ["", " ", "a b", "x'--", &"r".repeat(33)] {
+            assert!(valid_role_name(bad).is_err(), "{bad}");
+        }
+    }
+}

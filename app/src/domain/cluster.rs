@@ -1,0 +1,485 @@
+//! A new cluster as the creation wizard describes it, and the rules that make it valid.
+//!
+//! The wizard checks each step with [`ClusterDraft::problems`] as the user goes; the
+//! server runs [`ClusterDraft::validate`] again at submit, and only its answer counts.
+//! Field names, defaults and bounds follow XPanel's create-cluster dialog and what
+//! cluster_mgr's `create_cluster.cc` accepts (../shared/klustron/xpanel-features.md §2),
+//! with XPanel's quirks fixed: replicas may be 1 or 2 (with a warning), every collected
+//! field is sent, and the compute-node password is required rather than defaulted.
+
+use super::field::{clip, number_in, FieldError};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// The wizard's four steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum WizardStep {
+    Basics,
+    Topology,
+    Resources,
+    Review,
+}
+
+impl WizardStep {
+    pub const ALL: [WizardStep; 4] =
+        [WizardStep::Basics, WizardStep::Topology, WizardStep::Resources, WizardStep::Review];
+
+    pub fn number(self) -> usize {
+        self as usize + 1
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            WizardStep::Basics => "Basics · 基本信息",
+            WizardStep::Topology => "Topology · 拓扑",
+            WizardStep::Resources => "Resources · 资源",
+            WizardStep::Review => "Review · 确认",
+        }
+    }
+    /// The step a field is entered on, to send the user back to it.
+    pub fn of_field(field: &str) -> WizardStep {
+        match field {
+            "nick_name" | "ha_mode" | "install_proxysql" => WizardStep::Basics,
+            "shards" | "replicas" | "comps" | "storage_hosts" | "compute_hosts" => {
+                WizardStep::Topology
+            }
+            "" => WizardStep::Review,
+            _ => WizardStep::Resources,
+        }
+    }
+}
+
+/// The draft as the browser keeps it (and stores across reloads): every value as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClusterDraft {
+    pub nick_name: String,
+    pub ha_mode: String,
+    pub install_proxysql: bool,
+    pub shards: String,
+    pub replicas: String,
+    pub comps: String,
+    /// Chosen storage machines (host addresses); empty lets cluster_mgr choose.
+    pub storage_hosts: Vec<String>,
+    pub compute_hosts: Vec<String>,
+    pub innodb_mb: String,
+    pub fullsync_level: String,
+    pub degrade: bool,
+    pub degrade_secs: String,
+    pub data_storage_mb: String,
+    pub log_storage_mb: String,
+    pub max_storage_gb: String,
+    pub max_connections: String,
+    pub cpu_cores: String,
+    pub cpu_limit_mode: String,
+    pub computer_user: String,
+    pub computer_password: String,
+}
+
+impl Default for ClusterDraft {
+    /// XPanel's defaults, except `max_connections` (XPanel's 6 is a typo for a real
+    /// value) and the password, which the user must choose.
+    fn default() -> Self {
+        Self {
+            nick_name: String::new(),
+            ha_mode: "rbr".into(),
+            install_proxysql: false,
+            shards: "1".into(),
+            replicas: "3".into(),
+            comps: "1".into(),
+            storage_hosts: vec![],
+            compute_hosts: vec![],
+            innodb_mb: "1024".into(),
+            fullsync_level: "1".into(),
+            degrade: false,
+            degrade_secs: "25".into(),
+            data_storage_mb: "1024".into(),
+            log_storage_mb: "1024".into(),
+            max_storage_gb: "20".into(),
+            max_connections: "1000".into(),
+            cpu_cores: "8".into(),
+            cpu_limit_mode: "quota".into(),
+            computer_user: "kunlun".into(),
+            computer_password: String::new(),
+        }
+    }
+}
+
+/// HA modes cluster_mgr accepts.
+pub const HA_MODES: [(&str, &str); 3] = [
+    ("rbr", "rbr: row-based replication with fullsync (recommended) · 强同步复制（推荐）"),
+    ("mgr", "mgr: MySQL group replication · MGR组复制"),
+    ("no_rep", "no_rep: no replication, one node per shard · 无复制（每个shard一个节点）"),
+];
+
+pub const MAX_COUNT: u32 = 256;
+pub const MAX_NICK: usize = 64;
+pub const MAX_INNODB_MB: u32 = 16 * 1024 * 1024;
+pub const MAX_STORAGE_MB: u32 = 64 * 1024 * 1024;
+pub const MAX_STORAGE_GB: u32 = 64 * 1024;
+pub const MAX_CONNECTIONS: u32 = 100_000;
+pub const MAX_CPU_CORES: u32 = 1024;
+const MAX_HOSTS: usize = 1024;
+
+/// A cluster that passed every rule: typed values, ready to become `create_cluster`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidCluster {
+    pub nick_name: String,
+    pub ha_mode: String,
+    pub install_proxysql: bool,
+    pub shards: u16,
+    pub replicas: u16,
+    pub comps: u16,
+    pub storage_hosts: Vec<String>,
+    pub compute_hosts: Vec<String>,
+    pub innodb_mb: u32,
+    pub fullsync_level: u16,
+    pub degrade: bool,
+    pub degrade_secs: u32,
+    pub data_storage_mb: u32,
+    pub log_storage_mb: u32,
+    pub max_storage_gb: u32,
+    pub max_connections: u32,
+    pub cpu_cores: u32,
+    pub cpu_limit_mode: String,
+    pub computer_user: String,
+    pub computer_password: String,
+}
+
+impl ValidCluster {
+    /// What a DBA may mean but should see before submitting.
+    pub fn warnings(&self) -> Vec<String> {
+        replica_warning(u32::from(self.replicas), &self.ha_mode).into_iter().collect()
+    }
+}
+
+/// Fewer than 3 replicas: allowed, but a shard cannot fail over safely.
+fn replica_warning(replicas: u32, ha_mode: &str) -> Option<String> {
+    (replicas < 3 && ha_mode != "no_rep").then(|| {
+        format!(
+            "{replicas} replica(s) per shard: a shard cannot fail over safely with fewer than 3 · 副本数少于3时shard无法可靠地主备切换"
+        )
+    })
+}
+
+impl ClusterDraft {
+    /// Every problem on the given step (or on all steps up to it).
+    pub fn problems_up_to(&self, step: WizardStep) -> Vec<FieldError> {
+        match self.validate() {
+            Ok(_) => vec![],
+            Err(errors) => {
+                errors.into_iter().filter(|e| WizardStep::of_field(e.field) <= step).collect()
+            }
+        }
+    }
+
+    /// Warnings that do not block, as soon as the fields they depend on are valid.
+    pub fn warnings(&self) -> Vec<String> {
+        number_in(&self.replicas, 1, MAX_COUNT, "")
+            .ok()
+            .and_then(|r| replica_warning(r, &self.ha_mode))
+            .into_iter()
+            .collect()
+    }
+
+    /// Checks every field; returns all problems, not just the first.
+    pub fn validate(&self) -> Result<ValidCluster, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut check = |field: &'static str, r: Result<u32, String>| match r {
+            Ok(v) => Some(v),
+            Err(message) => {
+                errors.push(FieldError { field, message });
+                None
+            }
+        };
+        let shards = check("shards", number_in(&self.shards, 1, MAX_COUNT, ""));
+        let replicas = check("replicas", number_in(&self.replicas, 1, MAX_COUNT, ""));
+        let comps = check("comps", number_in(&self.comps, 1, MAX_COUNT, ""));
+        let innodb = check("innodb_mb", number_in(&self.innodb_mb, 1, MAX_INNODB_MB, "MB"));
+        let fullsync =
+            check("fullsync_level", number_in(&self.fullsync_level, 0, MAX_COUNT - 1, ""));
+        let degrade_secs = if self.degrade {
+            check("degrade_secs", number_in(&self.degrade_secs, 5, 500, "s"))
+        } else {
+            // Not used while degrade is off; XPanel's default is sent.
+            Some(number_in(&self.degrade_secs, 5, 500, "s").unwrap_or(25))
+        };
+        let data_mb =
+            check("data_storage_mb", number_in(&self.data_storage_mb, 1, MAX_STORAGE_MB, "MB"));
+        let log_mb =
+            check("log_storage_mb", number_in(&self.log_storage_mb, 1, MAX_STORAGE_MB, "MB"));
+        let max_gb =
+            check("max_storage_gb", number_in(&self.max_storage_gb, 1, MAX_STORAGE_GB, "GB"));
+        let max_conns =
+            check("max_connections", number_in(&self.max_connections, 1, MAX_CONNECTIONS, ""));
+        let cores = check("cpu_cores", number_in(&self.cpu_cores, 1, MAX_CPU_CORES, ""));
+
+        let mut bad = |field: &'static str, message: String| {
+            errors.push(FieldError { field, message });
+        };
+        let nick = self.nick_name.trim();
+        if nick.is_empty() {
+            bad("nick_name", "Enter a business name · 请输入业务名称".into());
+        } else if nick.chars().count() > MAX_NICK || nick.chars().any(char::is_control) {
+            bad("nick_name", format!("At most {MAX_NICK} characters, no control characters · 业务名称不能超过{MAX_NICK}个字符"));
+        } else if nick.contains(['\'', '"', '\\', '`', '<', '>']) {
+            bad("nick_name", "Quotes, backslashes and < > are not allowed · 业务名称不能包含引号、反斜杠或尖括号".into());
+        }
+        let ha = self.ha_mode.as_str();
+        if !HA_MODES.iter().any(|(m, _)| *m == ha) {
+            bad("ha_mode", "Choose rbr, mgr or no_rep · 请选择高可用模式".into());
+        }
+        if let Some(s) = shards {
+            if self.install_proxysql && s != 1 {
+                bad("shards", format!("With ProxySQL a cluster has exactly one shard, not {s} · 安装ProxySQL时shard个数只能是1"));
+            }
+        }
+        if let Some(r) = replicas {
+            if ha == "no_rep" && r != 1 {
+                bad("replicas", format!("no_rep keeps one node per shard, not {r} · 无复制模式每个shard只能有1个副本"));
+            }
+            if let Some(f) = fullsync {
+                if f >= r {
+                    bad("fullsync_level", format!("Fullsync level {f} must be less than the {r} replica(s) per shard · 强同步备机个数必须小于副本数"));
+                }
+            }
+        }
+        let storage_hosts = hosts("storage_hosts", &self.storage_hosts, &mut bad);
+        let compute_hosts = hosts("compute_hosts", &self.compute_hosts, &mut bad);
+        if !["quota", "share"].contains(&self.cpu_limit_mode.as_str()) {
+            bad("cpu_limit_mode", "Choose quota or share · 请选择CPU限制模式".into());
+        }
+        let user = self.computer_user.trim();
+        let user_ok = user.len() <= 32
+            && user.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && user.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !user_ok {
+            bad("computer_user", "1 to 32 letters, digits or _, starting with a letter or _ · 账号只能包含字母、数字和下划线，且以字母或下划线开头".into());
+        }
+        let pw = &self.computer_password;
+        if pw.chars().count() < 8 || pw.chars().count() > 64 {
+            bad("computer_password", "8 to 64 characters · 密码长度为8到64个字符".into());
+        } else if !pw.chars().all(|c| c.is_ascii_graphic() && !"'\"\\`".contains(c)) {
+            bad("computer_password", "Printable ASCII without spaces, quotes or backslashes · 密码只能包含可见ASCII字符，不能有空格、引号或反斜杠".into());
+        }
+
+        match (
+            shards,
+            replicas,
+            comps,
+            innodb,
+            fullsync,
+            degrade_secs,
+            data_mb,
+            log_mb,
+            max_gb,
+            max_conns,
+            cores,
+        ) {
+            (
+                Some(shards),
+                Some(replicas),
+                Some(comps),
+                Some(innodb_mb),
+                Some(fullsync),
+                Some(degrade_secs),
+                Some(data_storage_mb),
+                Some(log_storage_mb),
+                Some(max_storage_gb),
+                Some(max_connections),
+                Some(cpu_cores),
+            ) if errors.is_empty() => Ok(ValidCluster {
+                nick_name: nick.to_owned(),
+                ha_mode: ha.to_owned(),
+                install_proxysql: self.install_proxysql,
+                shards: shards as u16,
+                replicas: replicas as u16,
+                comps: comps as u16,
+                storage_hosts,
+                compute_hosts,
+                innodb_mb,
+                fullsync_level: fullsync as u16,
+                degrade: self.degrade,
+                degrade_secs,
+                data_storage_mb,
+                log_storage_mb,
+                max_storage_gb,
+                max_connections,
+                cpu_cores,
+                cpu_limit_mode: self.cpu_limit_mode.clone(),
+                computer_user: user.to_owned(),
+                computer_password: pw.clone(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Host addresses, canonical and without repeats, or what is wrong with them.
+pub fn host_list(raw: &[String]) -> Result<Vec<String>, String> {
+    if raw.len() > MAX_HOSTS {
+        return Err(format!("At most {MAX_HOSTS} machines · 最多选择{MAX_HOSTS}台机器"));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    for h in raw {
+        match h.trim().parse::<IpAddr>() {
+            Ok(ip) if !out.contains(&ip.to_string()) => out.push(ip.to_string()),
+            Ok(_) => {}
+            Err(_) => return Err(format!("{} is not an IP address · IP地址格式不正确", clip(h))),
+        }
+    }
+    Ok(out)
+}
+
+fn hosts(
+    field: &'static str,
+    raw: &[String],
+    bad: &mut impl FnMut(&'static str, String),
+) -> Vec<String> {
+    host_list(raw).unwrap_or_else(|m| {
+        bad(field, m);
+        vec![]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> ClusterDraft {
+        ClusterDraft {
+            nick_name: "orders".into(),
+            shards: "2".into(),
+            replicas: "3".into(),
+            comps: "2".into(),
+            computer_password: "Secret#2026".into(),
+            ..ClusterDraft::default()
+        }
+    }
+
+    fn fields(d: &ClusterDraft) -> Vec<&'static str> {
+        d.validate().err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn the_defaults_with_a_name_and_password_pass() {
+        let v = good().validate().unwrap();
+        assert_eq!((v.shards, v.replicas, v.comps, v.fullsync_level), (2, 3, 2, 1));
+        assert_eq!(v.ha_mode, "rbr");
+        assert!(good().warnings().is_empty());
+    }
+
+    #[test]
+    fn every_bound_of_every_field() {
+        type Change = fn(&mut ClusterDraft);
+        let cases: &[(&str, Change)] = &[
+            ("nick_name", |d| d.nick_name = "  ".into()),
+            ("nick_name", |d| d.nick_name = "x".repeat(65)),
+            ("nick_name", |d| d.nick_name = "a'b".into()),
+            ("nick_name", |d| d.nick_name = "<script>".into()),
+            ("nick_name", |d| d.nick_name = "a\nb".into()),
+            ("ha_mode", |d| d.ha_mode = "galera".into()),
+            ("shards", |d| d.shards = "0".into()),
+            ("shards", |d| d.shards = "257".into()),
+            ("shards", |d| d.shards = "two".into()),
+            ("shards", |d| d.shards = "".into()),
+            ("replicas", |d| d.replicas = "0".into()),
+            ("replicas", |d| d.replicas = "257".into()),
+            ("comps", |d| d.comps = "0".into()),
+            ("comps", |d| d.comps = "257".into()),
+            ("comps", |d| d.comps = "-1".into()),
+            ("storage_hosts", |d| d.storage_hosts = vec!["10.0.0.300".into()]),
+            ("compute_hosts", |d| d.compute_hosts = vec!["; rm -rf /".into()]),
+            ("innodb_mb", |d| d.innodb_mb = "0".into()),
+            ("innodb_mb", |d| d.innodb_mb = "99999999999".into()),
+            ("fullsync_level", |d| d.fullsync_level = "3".into()),
+            ("fullsync_level", |d| d.fullsync_level = "x".into()),
+            ("degrade_secs", |d| {
+                d.degrade = true;
+                d.degrade_secs = "4".into()
+            }),
+            ("degrade_secs", |d| {
+                d.degrade = true;
+                d.degrade_secs = "501".into()
+            }),
+            ("data_storage_mb", |d| d.data_storage_mb = "0".into()),
+            ("log_storage_mb", |d| d.log_storage_mb = "1.5".into()),
+            ("max_storage_gb", |d| d.max_storage_gb = "".into()),
+            ("max_connections", |d| d.max_connections = "100001".into()),
+            ("cpu_cores", |d| d.cpu_cores = "0".into()),
+            ("cpu_limit_mode", |d| d.cpu_limit_mode = "hard".into()),
+            ("computer_user", |d| d.computer_user = "1abc".into()),
+            ("computer_user", |d| d.computer_user = "a-b".into()),
+            ("computer_user", |d| d.computer_user = "".into()),
+            ("computer_password", |d| d.computer_password = "short".into()),
+            ("computer_password", |d| d.computer_password = "with space 123".into()),
+            ("computer_password", |d| d.computer_password = "quote'quote'".into()),
+        ];
+        for (field, change) in cases {
+            let mut d = good();
+            change(&mut d);
+            assert_eq!(fields(&d), vec![*field], "{d:?}");
+        }
+    }
+
+    #[test]
+    fn the_edges_that_are_allowed() {
+        let mut d = good();
+        d.shards = "256".into();
+        d.replicas = "256".into();
+        d.comps = "256".into();
+        d.fullsync_level = "255".into();
+        d.degrade = true;
+        d.degrade_secs = "5".into();
+        assert!(d.validate().is_ok());
+        d.degrade_secs = "500".into();
+        d.shards = "1".into();
+        assert!(d.validate().is_ok());
+    }
+
+    #[test]
+    fn fullsync_must_stay_below_replicas() {
+        let mut d = good();
+        d.fullsync_level = "3".into();
+        assert_eq!(fields(&d), ["fullsync_level"]);
+        d.fullsync_level = "2".into();
+        assert!(d.validate().is_ok());
+        d.replicas = "1".into();
+        d.fullsync_level = "1".into();
+        assert_eq!(fields(&d), ["fullsync_level"]);
+        d.fullsync_level = "0".into();
+        assert!(d.validate().is_ok());
+        assert_eq!(d.warnings().len(), 1, "one replica is allowed but warned about");
+        d.computer_password.clear();
+        assert_eq!(d.warnings().len(), 1, "warned while other fields are still wrong");
+    }
+
+    #[test]
+    fn proxysql_means_one_shard_and_no_rep_one_replica() {
+        let mut d = good();
+        d.install_proxysql = true;
+        assert_eq!(fields(&d), ["shards"]);
+        d.shards = "1".into();
+        assert!(d.validate().is_ok());
+        let mut d = good();
+        d.ha_mode = "no_rep".into();
+        assert!(fields(&d).contains(&"replicas"));
+    }
+
+    #[test]
+    fn hosts_are_canonical_and_unique() {
+        let mut d = good();
+        d.storage_hosts = vec!["10.0.0.11".into(), " 10.0.0.11 ".into(), "fe80:0::1".into()];
+        assert_eq!(d.validate().unwrap().storage_hosts, ["10.0.0.11", "fe80::1"]);
+    }
+
+    #[test]
+    fn problems_are_shown_on_the_step_they_belong_to() {
+        let mut d = good();
+        d.nick_name.clear();
+        d.cpu_cores = "0".into();
+        let basics: Vec<_> =
+            d.problems_up_to(WizardStep::Basics).into_iter().map(|e| e.field).collect();
+        assert_eq!(basics, ["nick_name"]);
+        assert_eq!(d.problems_up_to(WizardStep::Resources).len(), 2);
+    }
+}
