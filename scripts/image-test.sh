@@ -55,10 +55,26 @@ fi
 fetch() {
     for _ in $(seq 1 100); do
         code=$(curl -s -o "$work/login.html" -w '%{http_code}' "http://127.0.0.1:$port/KunlunXPanel/login" || true)
-        [ "$code" = 200 ] && return 0
+        if [ "$code" = 200 ]; then
+            check_assets || { echo "the image does not serve its assets as it should" >&2; exit 1; }
+            return 0
+        fi
         sleep 0.2
     done
     return 1
+}
+# The page names its assets with content hashes; each is served precompressed (brotli)
+# and cacheable for a year.
+check_assets() {
+    local urls
+    urls=$(grep -oE '/KunlunXPanel/pkg/kunlunxpanel\.[A-Za-z0-9_-]+\.(css|js|wasm)' "$work/login.html" | sort -u)
+    [ "$(echo "$urls" | wc -l)" -ge 3 ] || { echo "no hashed CSS/JS/wasm in the login page" >&2; return 1; }
+    for u in $urls; do
+        curl -fsS -o /dev/null -D "$work/headers" -H 'Accept-Encoding: br' "http://127.0.0.1:$port$u" || return 1
+        grep -qi '^content-encoding: br' "$work/headers" || { echo "$u not sent as brotli" >&2; return 1; }
+        grep -qi '^cache-control: public, max-age=31536000, immutable' "$work/headers" || { echo "$u not cacheable" >&2; return 1; }
+    done
+    say "assets served precompressed and immutable: $(echo $urls)"
 }
 
 how=""

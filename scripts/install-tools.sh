@@ -39,11 +39,12 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ "$(cat node_modules/.lock-sum 2>/dev
 fi
 
 # Debian Chromium for the browser tests, and a CJK font so Chinese renders in screenshots
-# (not for image builds: XPANEL_NO_BROWSER=1).
+# (not for image builds: XPANEL_NO_BROWSER=1); brotli for every build.
 missing=()
-browser_pkgs=(chromium fonts-wqy-zenhei)
-[ "${XPANEL_NO_BROWSER:-}" = 1 ] && browser_pkgs=()
-for pkg in "${browser_pkgs[@]}"; do
+# brotli precompresses the release site (scripts/precompress.sh).
+debian_pkgs=(brotli chromium fonts-wqy-zenhei)
+[ "${XPANEL_NO_BROWSER:-}" = 1 ] && debian_pkgs=(brotli)
+for pkg in "${debian_pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Issue #8 (b), (c), (d) against a release build with 10,000 machines in the metadata:
+#  (b) wrk latency and throughput of the login page, the machine list and a cluster
+#      page, each next to the same console serving a static file of the same size
+#      (axum + tower-http ServeDir, same middleware) in the same run, with the ratio;
+#  (c) resident memory idle, under load and after, and cold start to first answer;
+#  (d) page latency while 20 logins (argon2id) run at once (bench/logins.py).
+# Usage: bench/load.sh [seconds per wrk run, default 10] [connections, default 16]
+set -euo pipefail
+. "$(dirname "$0")/stack.sh"
+secs=${1:-10}
+conns=${2:-16}
+if ! command -v wrk >/dev/null; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get install -y -qq wrk >/dev/null
+fi
+
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$CONSOLE_PID/status"; }
+echo "machine: $(nproc) vCPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk ${secs}s, $conns connections, 2 threads"
+echo "cold start (exec to first answered page): ${COLD_START_MS} ms"
+echo "RSS idle after start and login: $(rss_kib) KiB"
+
+# wrk's p50, p99 (ms) and requests/s for a path.
+measure() {
+    local path=$1 out
+    out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Cookie: $COOKIE" "$BASE$path")
+    echo "$out" | grep -q "Non-2xx" && { echo "non-2xx answers for $path" >&2; echo "$out" >&2; exit 1; }
+    python3 - "$out" <<'PY'
+import re, sys
+out = sys.argv[1]
+def ms(v):
+    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+print(f"{p50:.2f} {p99:.2f} {rps:.0f}")
+PY
+}
+
+# Peak RSS while the wrk runs below go on (sampled every 200 ms until told to stop).
+(
+    peak=0
+    while [ ! -e "$DATA/stop-sampling" ]; do
+        r=$(rss_kib)
+        [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" >"$DATA/peak"
+        sleep 0.2
+    done
+) &
+sampler=$!
+
+printf '%-34s %9s %9s %9s | %9s %9s %9s | %s\n' page size p50_ms p99_ms static_p50 static_p99 static_rps "page rps (x of static)"
+for entry in "login page:/KunlunXPanel/login" "machine list (10,000):/KunlunXPanel/machines" "cluster page:/KunlunXPanel/clusters/$CLUSTER_ID"; do
+    label=${entry%%:*}; path=${entry#*:}
+    size=$(curl -fsS -H "Cookie: $COOKIE" "$BASE$path" | wc -c)
+    static="KunlunXPanel/pkg/bench-$size.bin"
+    head -c "$size" /dev/zero | tr '\0' 'x' >"$SITE/$static"
+    read -r p50 p99 rps < <(measure "$path")
+    read -r s50 s99 srps < <(measure "/$static")
+    printf '%-34s %9s %9s %9s | %9s %9s %9s | %s rps (%.2f)\n' "$label" "$size" "$p50" "$p99" "$s50" "$s99" "$srps" "$rps" "$(python3 -c "print($rps/$srps)")"
+done
+touch "$DATA/stop-sampling"
+wait $sampler
+echo "RSS peak under load: $(cat "$DATA/peak" 2>/dev/null || echo n/a) KiB; after load: $(rss_kib) KiB"
+
+python3 bench/logins.py "$BASE" "$PASSWORD" "$COOKIE"
