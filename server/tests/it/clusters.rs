@@ -2,9 +2,7 @@
 //! XPanel hides), with its compute nodes' PostgreSQL and MySQL ports, searched and paged
 //! on the server.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 

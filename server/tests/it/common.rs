@@ -39,24 +39,41 @@ pub struct SimApp {
 }
 
 pub async fn spawn_app_with_sim() -> SimApp {
+    spawn_app_with_sim_step(std::time::Duration::from_millis(10)).await
+}
+
+/// As [`spawn_app_with_sim`], with simulated job steps of `step` each.
+pub async fn spawn_app_with_sim_step(step: std::time::Duration) -> SimApp {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let meta = format!("sqlite:{}", tmp.path().join("metadata.db").display());
-    let sim = klustron_sim::Simulator::start(klustron_sim::SimConfig {
-        metadata_url: meta.clone(),
-        nodes: vec!["127.0.0.1:0".parse().unwrap()],
-        control: "127.0.0.1:0".parse().unwrap(),
-        step: std::time::Duration::from_millis(10),
-    })
-    .await
-    .expect("simulator starts");
-    let app = spawn_with(tmp.path().join("console"), vec![meta]).await;
+    let sim = start_sim(tmp.path(), step).await;
+    let app = spawn_with(tmp.path().join("console"), vec![sim_metadata_url(tmp.path())]).await;
     SimApp { app, sim, _tmp: tmp }
 }
 
-async fn spawn_with(data_dir: PathBuf, metaseeds: Vec<String>) -> TestApp {
-    let config = Config {
+/// The simulator's metadata database in `dir`.
+pub fn sim_metadata_url(dir: &std::path::Path) -> String {
+    format!("sqlite:{}", dir.join("metadata.db").display())
+}
+
+/// A klustron-sim with one node, its metadata in `dir`.
+pub async fn start_sim(
+    dir: &std::path::Path,
+    step: std::time::Duration,
+) -> std::sync::Arc<klustron_sim::Simulator> {
+    klustron_sim::Simulator::start(klustron_sim::SimConfig {
+        metadata_url: sim_metadata_url(dir),
+        nodes: vec!["127.0.0.1:0".parse().unwrap()],
+        control: "127.0.0.1:0".parse().unwrap(),
+        step,
+    })
+    .await
+    .expect("simulator starts")
+}
+
+fn config(data_dir: PathBuf, metaseeds: Vec<String>) -> Config {
+    Config {
         listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data_dir.clone(),
+        data_dir,
         site_root: "target/site".into(),
         cookie_secure: false,
         session_idle_minutes: 30,
@@ -65,11 +82,56 @@ async fn spawn_with(data_dir: PathBuf, metaseeds: Vec<String>) -> TestApp {
         cluster_mgr: vec![],
         meta_user: "pgx".into(),
         meta_password: "pgx_pwd".into(),
-    };
+    }
+}
+
+/// A console on the store in `data_dir`, with these METASEEDS.
+pub async fn spawn_with(data_dir: PathBuf, metaseeds: Vec<String>) -> TestApp {
+    spawn_config(config(data_dir, metaseeds)).await
+}
+
+/// A console serving the compiled site from `site_root`.
+pub async fn spawn_with_site(data_dir: PathBuf, site_root: &std::path::Path) -> TestApp {
+    let mut c = config(data_dir, vec![]);
+    c.site_root = site_root.display().to_string();
+    spawn_config(c).await
+}
+
+/// A console configured as served over HTTPS (Secure cookies, HSTS).
+pub async fn spawn_https_like(data_dir: PathBuf) -> TestApp {
+    let mut c = config(data_dir, vec![]);
+    c.cookie_secure = true;
+    spawn_config(c).await
+}
+
+async fn spawn_config(config: Config) -> TestApp {
+    let data_dir = config.data_dir.clone();
     let app = Application::build(&config).await.expect("console starts");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
     TestApp { base, client: new_client(), data_dir, _tmp: None }
+}
+
+/// A console on a runtime of its own, returned so a test can stop it dead
+/// (`shutdown_background`): every task of the console ends at once, like a kill -9.
+pub fn spawn_on_own_runtime(
+    data_dir: PathBuf,
+    metaseeds: Vec<String>,
+) -> (TestApp, tokio::runtime::Runtime) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let config = config(data_dir.clone(), metaseeds);
+    let (tx, rx) = std::sync::mpsc::channel();
+    rt.spawn(async move {
+        let app = Application::build(&config).await.expect("console starts");
+        tx.send(app.local_addr()).expect("the test waits");
+        app.run_until_stopped().await
+    });
+    let addr = rx.recv().expect("the console reports its address");
+    (TestApp { base: format!("http://{addr}"), client: new_client(), data_dir, _tmp: None }, rt)
 }
 
 pub fn new_client() -> Client {

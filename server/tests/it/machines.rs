@@ -2,9 +2,7 @@
 //! (whatever the browser did), cluster_mgr's refusals reach the user, the list is
 //! filtered and paged in the database, and every change is audited.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 

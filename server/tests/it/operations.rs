@@ -1,9 +1,7 @@
 //! The operation log: cluster_mgr's jobs without its internal ones, the console's audit
 //! trail, and hostile text shown as text.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 

@@ -1,9 +1,7 @@
 //! The password rule, session rotation, logout and restarts, through HTTP as a browser
 //! would do them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 

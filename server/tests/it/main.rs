@@ -1,0 +1,17 @@
+//! The server's integration tests, in one binary: each file would otherwise link the
+//! whole console again (hundreds of MB of disk and a minute of linking per file).
+
+mod common;
+
+mod access_control;
+mod access_gate;
+mod assets;
+mod cluster_jobs;
+mod clusters;
+mod machines;
+mod operations;
+mod ops;
+mod passwords_and_sessions;
+mod security_headers;
+mod security_suite;
+mod throttling;
