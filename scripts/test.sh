@@ -17,17 +17,25 @@ cargo clippy -p server -p klustron -p klustron-sim --all-targets -- -D warnings
 step "clippy (browser build)"
 cargo clippy -p app --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
-step "unit and server tests"
+# The machine's MariaDB stands in for Klustron's metadata cluster and, with PostgreSQL,
+# for a shared console store; each is started if it is not running. Set a URL to "" to
+# leave that database out.
+export XPANEL_TEST_MYSQL_URL="${XPANEL_TEST_MYSQL_URL-mysql://root@127.0.0.1:3306/test}"
+export XPANEL_TEST_PG_URL="${XPANEL_TEST_PG_URL-postgres://postgres@127.0.0.1:5432/test}"
+if [ -n "$XPANEL_TEST_MYSQL_URL" ] && ! mariadb-admin --protocol=tcp -h 127.0.0.1 -uroot ping >/dev/null 2>&1; then
+    echo "starting MariaDB"
+    service mariadb start || start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+fi
+if [ -n "$XPANEL_TEST_PG_URL" ] && ! pg_isready -q -h 127.0.0.1; then
+    echo "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+fi
+
+step "unit and server tests (store on SQLite, MariaDB and PostgreSQL)"
 cargo test -p app --features ssr
 cargo test -p server
 
 step "Klustron backends: client, metadata reader, simulator (SQLite and MariaDB)"
-# The machine's MariaDB stands in for Klustron's metadata cluster; started if it is not.
-export XPANEL_TEST_MYSQL_URL="${XPANEL_TEST_MYSQL_URL-mysql://root@127.0.0.1:3306/test}"
-if [ -n "$XPANEL_TEST_MYSQL_URL" ] && ! mariadb-admin --protocol=tcp -h 127.0.0.1 -uroot ping >/dev/null 2>&1; then
-    echo "starting MariaDB"
-    service mariadb start || service mysql start
-fi
 cargo test -p klustron -p klustron-sim
 
 step "browser tests (Chromium)"

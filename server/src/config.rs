@@ -10,9 +10,14 @@ pub struct Config {
     #[arg(long, env = "XPANEL_LISTEN", default_value = "0.0.0.0:18080")]
     pub listen: SocketAddr,
 
-    /// Directory for the console's own data (the SQLite store).
+    /// Directory for the console's own data (the SQLite store unless --store-url).
     #[arg(long, env = "XPANEL_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+
+    /// The console's store when several instances share one: `mysql://user:pw@host/db`
+    /// or `postgres://user:pw@host/db`. Without it, a SQLite file in the data dir.
+    #[arg(long, env = "XPANEL_STORE_URL", hide_env_values = true)]
+    pub store_url: Option<String>,
 
     /// Directory holding the compiled site (JS, wasm, CSS, assets).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]

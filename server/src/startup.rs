@@ -41,9 +41,13 @@ pub struct Application {
 impl Application {
     /// Opens the store, seeds the initial account if the store is empty, and binds.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
-        let store = Store::open_in(&config.data_dir)
+        let store = Store::open_configured(config.store_url.as_deref(), &config.data_dir)
             .await
-            .with_context(|| format!("opening the store in {}", config.data_dir.display()))?;
+            .with_context(|| match &config.store_url {
+                // The URL may hold a password: name only the database kind.
+                Some(url) => format!("opening the store at {}", redact(url)),
+                None => format!("opening the store in {}", config.data_dir.display()),
+            })?;
         seed_initial_account(&store).await?;
         let klustron = config.klustron_seeds()?.map(|seeds| {
             tracing::info!(seeds = ?seeds.urls().len(), "Klustron metadata seeds configured");
@@ -257,4 +261,16 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+/// A store URL fit for a log line: the password, if any, replaced.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
 }

@@ -82,12 +82,23 @@ fn config(data_dir: PathBuf, metaseeds: Vec<String>) -> Config {
         cluster_mgr: vec![],
         meta_user: "pgx".into(),
         meta_password: "pgx_pwd".into(),
+        store_url: None,
     }
 }
 
 /// A console on the store in `data_dir`, with these METASEEDS.
 pub async fn spawn_with(data_dir: PathBuf, metaseeds: Vec<String>) -> TestApp {
     spawn_config(config(data_dir, metaseeds)).await
+}
+
+/// A console on a shared store at `url` (MySQL or PostgreSQL), its own data dir.
+pub async fn spawn_with_store(url: &str) -> TestApp {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut c = config(tmp.path().to_path_buf(), vec![]);
+    c.store_url = Some(url.to_string());
+    let mut app = spawn_config(c).await;
+    app._tmp = Some(tmp);
+    app
 }
 
 /// A console serving the compiled site from `site_root`.

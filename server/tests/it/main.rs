@@ -14,4 +14,5 @@ mod ops;
 mod passwords_and_sessions;
 mod security_headers;
 mod security_suite;
+mod shared_store;
 mod throttling;

@@ -2,7 +2,7 @@
 //! Every change that alters what a user may do ends that user's sessions in the same
 //! transaction, so new rights (or fewer) apply from the next login.
 
-use super::{now, Store};
+use super::{insert_id, now, with_pool, Store};
 use crate::domain::access::Privilege;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -61,151 +61,201 @@ const ACCOUNT: &str = "SELECT u.id, u.name, u.role_id, r.name AS role_name, u.di
 
 impl Store {
     pub async fn roles(&self) -> sqlx::Result<Vec<RoleRecord>> {
-        sqlx::query_as("SELECT id, name, builtin, privileges FROM roles ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
+        with_pool!(self, |pool| {
+            sqlx::query_as(&self.sql("SELECT id, name, builtin, privileges FROM roles ORDER BY id"))
+                .fetch_all(pool)
+                .await
+        })
     }
 
     pub async fn role(&self, id: i64) -> sqlx::Result<Option<RoleRecord>> {
-        sqlx::query_as("SELECT id, name, builtin, privileges FROM roles WHERE id = ?")
+        with_pool!(self, |pool| {
+            sqlx::query_as(
+                &self.sql("SELECT id, name, builtin, privileges FROM roles WHERE id = ?"),
+            )
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(pool)
             .await
+        })
     }
 
     /// The role and grants of a user.
     pub async fn rights(&self, user_id: i64) -> sqlx::Result<Option<Rights>> {
-        let role: Option<RoleRecord> = sqlx::query_as(
-            "SELECT r.id, r.name, r.builtin, r.privileges FROM roles r
-             JOIN users u ON u.role_id = r.id WHERE u.id = ?",
-        )
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(role) = role else { return Ok(None) };
-        Ok(Some(Rights { role, grants: self.grants_of(user_id).await? }))
+        with_pool!(self, |pool| {
+            let role: Option<RoleRecord> = sqlx::query_as(&self.sql(
+                "SELECT r.id, r.name, r.builtin, r.privileges FROM roles r
+                 JOIN users u ON u.role_id = r.id WHERE u.id = ?",
+            ))
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+            let Some(role) = role else { return Ok(None) };
+            Ok(Some(Rights { role, grants: self.grants_of(user_id).await? }))
+        })
     }
 
     pub async fn create_role(&self, name: &str, privileges: &str) -> sqlx::Result<i64> {
-        sqlx::query_scalar("INSERT INTO roles (name, privileges) VALUES (?, ?) RETURNING id")
-            .bind(name)
-            .bind(privileges)
-            .fetch_one(&self.pool)
-            .await
+        with_pool!(self, |pool| {
+            insert_id!(
+                self,
+                pool,
+                "INSERT INTO roles (name, privileges) VALUES (?, ?)",
+                name,
+                privileges
+            )
+        })
     }
 
     /// Changes a role's privileges and ends the sessions of everyone who has it.
     pub async fn update_role(&self, id: i64, privileges: &str) -> sqlx::Result<bool> {
-        let mut tx = self.pool.begin().await?;
-        let n = sqlx::query("UPDATE roles SET privileges = ? WHERE id = ? AND builtin = 0")
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                &self.sql("UPDATE roles SET privileges = ? WHERE id = ? AND builtin = FALSE"),
+            )
             .bind(privileges)
             .bind(id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        sqlx::query(
-            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE role_id = ?)",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(n == 1)
+            sqlx::query(&self.sql(
+                "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE role_id = ?)",
+            ))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(n == 1)
+        })
     }
 
     /// Deletes a role nobody has; false if it is built in or in use.
     pub async fn delete_role(&self, id: i64) -> sqlx::Result<bool> {
-        let n = sqlx::query(
-            "DELETE FROM roles WHERE id = ? AND builtin = 0
-             AND NOT EXISTS (SELECT 1 FROM users WHERE role_id = ?)",
-        )
-        .bind(id)
-        .bind(id)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(n == 1)
+        with_pool!(self, |pool| {
+            let n = sqlx::query(&self.sql(
+                "DELETE FROM roles WHERE id = ? AND builtin = FALSE
+                 AND NOT EXISTS (SELECT 1 FROM users WHERE role_id = ?)",
+            ))
+            .bind(id)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected();
+            Ok(n == 1)
+        })
     }
 
     pub async fn accounts(&self) -> sqlx::Result<Vec<AccountRecord>> {
-        sqlx::query_as(&format!("{ACCOUNT} ORDER BY u.id")).fetch_all(&self.pool).await
+        with_pool!(self, |pool| {
+            sqlx::query_as(&self.sql(&format!("{ACCOUNT} ORDER BY u.id"))).fetch_all(pool).await
+        })
     }
 
     pub async fn account(&self, id: i64) -> sqlx::Result<Option<AccountRecord>> {
-        sqlx::query_as(&format!("{ACCOUNT} WHERE u.id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+        with_pool!(self, |pool| {
+            sqlx::query_as(&self.sql(&format!("{ACCOUNT} WHERE u.id = ?")))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })
     }
 
     /// A new account with a temporary password that must be changed at first login.
     pub async fn create_account(&self, name: &str, hash: &str, role_id: i64) -> sqlx::Result<i64> {
-        sqlx::query_scalar(
-            "INSERT INTO users (name, password_hash, must_change_password, created_at, role_id)
-             VALUES (?, ?, 1, ?, ?) RETURNING id",
-        )
-        .bind(name)
-        .bind(hash)
-        .bind(now())
-        .bind(role_id)
-        .fetch_one(&self.pool)
-        .await
+        with_pool!(self, |pool| {
+            insert_id!(
+                self,
+                pool,
+                "INSERT INTO users (name, password_hash, must_change_password, created_at, role_id)
+                 VALUES (?, ?, TRUE, ?, ?)",
+                name,
+                hash,
+                now(),
+                role_id,
+            )
+        })
     }
 
     /// Sets role and disabled flag; ends the user's sessions.
     pub async fn update_account(&self, id: i64, role_id: i64, disabled: bool) -> sqlx::Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE users SET role_id = ?, disabled = ? WHERE id = ?")
-            .bind(role_id)
-            .bind(disabled)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-        tx.commit().await
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(&self.sql("UPDATE users SET role_id = ?, disabled = ? WHERE id = ?"))
+                .bind(role_id)
+                .bind(disabled)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&self.sql("DELETE FROM sessions WHERE user_id = ?"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })
     }
 
     /// A temporary password that must be changed at next login; ends the user's sessions.
     pub async fn reset_password(&self, id: i64, hash: &str) -> sqlx::Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = ?, must_change_password = 1, password_changed_at = ?
-             WHERE id = ?",
-        )
-        .bind(hash)
-        .bind(now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-        tx.commit().await
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(&self.sql("UPDATE users SET password_hash = ?, must_change_password = TRUE, password_changed_at = ?
+                 WHERE id = ?",
+            ))
+            .bind(hash)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&self.sql("DELETE FROM sessions WHERE user_id = ?"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })
     }
 
     /// Deletes an account (its sessions and grants go with it).
     pub async fn delete_account(&self, id: i64) -> sqlx::Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM grants WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(&mut *tx).await?;
-        tx.commit().await
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(&self.sql("DELETE FROM sessions WHERE user_id = ?"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&self.sql("DELETE FROM grants WHERE user_id = ?"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&self.sql("DELETE FROM users WHERE id = ?"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })
     }
 
     /// Accounts with this role that are not disabled.
     pub async fn active_with_role(&self, role_id: i64) -> sqlx::Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role_id = ? AND disabled = 0")
+        with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                &self.sql("SELECT COUNT(*) FROM users WHERE role_id = ? AND disabled = FALSE"),
+            )
             .bind(role_id)
-            .fetch_one(&self.pool)
+            .fetch_one(pool)
             .await
+        })
     }
 
     pub async fn grants_of(&self, user_id: i64) -> sqlx::Result<Vec<GrantRecord>> {
-        sqlx::query_as(
-            "SELECT id, user_id, cluster_id, valid_from, valid_until, created_by
-             FROM grants WHERE user_id = ? ORDER BY id",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await
+        with_pool!(self, |pool| {
+            sqlx::query_as(&self.sql(
+                "SELECT id, user_id, cluster_id, valid_from, valid_until, created_by
+                 FROM grants WHERE user_id = ? ORDER BY id",
+            ))
+            .bind(user_id)
+            .fetch_all(pool)
+            .await
+        })
     }
 
     /// Adds a grant; ends the user's sessions.
@@ -216,41 +266,45 @@ impl Store {
         valid: (Option<i64>, Option<i64>),
         by: &str,
     ) -> sqlx::Result<i64> {
-        let mut tx = self.pool.begin().await?;
-        let id = sqlx::query_scalar(
-            "INSERT INTO grants (user_id, cluster_id, valid_from, valid_until, created_at, created_by)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(user_id)
-        .bind(cluster_id)
-        .bind(valid.0)
-        .bind(valid.1)
-        .bind(now())
-        .bind(by)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(id)
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let id = insert_id!(
+                self,
+                &mut *tx,
+                "INSERT INTO grants (user_id, cluster_id, valid_from, valid_until, created_at, created_by)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+                user_id,
+                cluster_id,
+                valid.0,
+                valid.1,
+                now(),
+                by,
+            )?;
+            sqlx::query(&self.sql("DELETE FROM sessions WHERE user_id = ?"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(id)
+        })
     }
 
     /// Removes a grant of `user_id`; ends the user's sessions. False if there was none.
     pub async fn delete_grant(&self, user_id: i64, grant_id: i64) -> sqlx::Result<bool> {
-        let mut tx = self.pool.begin().await?;
-        let n = sqlx::query("DELETE FROM grants WHERE id = ? AND user_id = ?")
-            .bind(grant_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(n == 1)
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(&self.sql("DELETE FROM grants WHERE id = ? AND user_id = ?"))
+                .bind(grant_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query(&self.sql("DELETE FROM sessions WHERE user_id = ?"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(n == 1)
+        })
     }
 }

@@ -1,6 +1,6 @@
 //! The console's record of the cluster_mgr jobs it submits (see migrations/0002).
 
-use super::{now, Store};
+use super::{insert_id, now, with_pool, Store};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct JobRecord {
@@ -32,84 +32,99 @@ pub struct NewJob<'a> {
 impl Store {
     /// Records a job about to be submitted; returns the console's job id.
     pub async fn job_submitting(&self, j: NewJob<'_>) -> Result<i64, sqlx::Error> {
-        let t = now();
-        let id: (i64,) = sqlx::query_as(
-            "INSERT INTO jobs (job_type, target, params, user_name, client_addr, status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, 'submitting', ?, ?) RETURNING id",
-        )
-        .bind(j.job_type)
-        .bind(j.target)
-        .bind(j.params)
-        .bind(j.user_name)
-        .bind(j.client_addr)
-        .bind(t)
-        .bind(t)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(id.0)
+        with_pool!(self, |pool| {
+            let t = now();
+            insert_id!(
+                self,
+                pool,
+                "INSERT INTO jobs (job_type, target, params, user_name, client_addr, status, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, 'submitting', ?, ?)",
+                j.job_type,
+                j.target,
+                j.params,
+                j.user_name,
+                j.client_addr,
+                t,
+                t,
+            )
+        })
     }
 
     /// cluster_mgr accepted the job.
     pub async fn job_accepted(&self, id: i64, cm_job_id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE jobs SET cm_job_id = ?, status = 'running', updated_at = ? WHERE id = ?",
-        )
-        .bind(cm_job_id)
-        .bind(now())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        with_pool!(self, |pool| {
+            sqlx::query(&self.sql(
+                "UPDATE jobs SET cm_job_id = ?, status = 'running', updated_at = ? WHERE id = ?",
+            ))
+            .bind(cm_job_id)
+            .bind(now())
+            .bind(id)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 
     /// Marks a job finished. True only for the call that moved it from running or
     /// submitting to done/failed, so the outcome is audited exactly once.
     pub async fn job_finished(&self, id: i64, ok: bool, error: &str) -> Result<bool, sqlx::Error> {
-        let r = sqlx::query(
-            "UPDATE jobs SET status = ?, error = ?, updated_at = ?
-             WHERE id = ? AND status IN ('submitting', 'running')",
-        )
-        .bind(if ok { "done" } else { "failed" })
-        .bind(error)
-        .bind(now())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(r.rows_affected() == 1)
+        with_pool!(self, |pool| {
+            let r = sqlx::query(&self.sql(
+                "UPDATE jobs SET status = ?, error = ?, updated_at = ?
+                 WHERE id = ? AND status IN ('submitting', 'running')",
+            ))
+            .bind(if ok { "done" } else { "failed" })
+            .bind(error)
+            .bind(now())
+            .bind(id)
+            .execute(pool)
+            .await?;
+            Ok(r.rows_affected() == 1)
+        })
     }
 
     /// Saves the steps as last seen.
     pub async fn job_progress(&self, id: i64, progress: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ?")
-            .bind(progress)
-            .bind(now())
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        with_pool!(self, |pool| {
+            sqlx::query(&self.sql("UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ?"))
+                .bind(progress)
+                .bind(now())
+                .bind(id)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     pub async fn job(&self, id: i64) -> Result<Option<JobRecord>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+        with_pool!(self, |pool| {
+            sqlx::query_as(&self.sql(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?")))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })
     }
 
     /// (status, count) of all jobs (for `/metrics`).
     pub async fn job_counts(&self) -> Result<Vec<(String, i64)>, sqlx::Error> {
-        sqlx::query_as("SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status")
-            .fetch_all(&self.pool)
+        with_pool!(self, |pool| {
+            sqlx::query_as(
+                &self.sql("SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status"),
+            )
+            .fetch_all(pool)
             .await
+        })
     }
 
     /// Jobs not known to have ended: the ones to follow again after a restart.
     pub async fn unfinished_jobs(&self) -> Result<Vec<JobRecord>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM jobs WHERE status IN ('submitting', 'running') ORDER BY id"
-        ))
-        .fetch_all(&self.pool)
-        .await
+        with_pool!(self, |pool| {
+            sqlx::query_as(&self.sql(&format!(
+                "SELECT {COLUMNS} FROM jobs WHERE status IN ('submitting', 'running') ORDER BY id"
+            )))
+            .fetch_all(pool)
+            .await
+        })
     }
 
     /// One page of jobs, newest first, optionally only those in `status`; and the count.
@@ -119,25 +134,30 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<JobRecord>, i64), sqlx::Error> {
-        let (cond, arg) = match status {
-            // 'submitting' is shown as running: the console is still waiting on it.
-            Some("running") => ("status IN ('submitting', 'running')", None),
-            Some(s) => ("status = ?", Some(s)),
-            None => ("1 = 1", None),
-        };
-        let sql =
-            format!("SELECT {COLUMNS} FROM jobs WHERE {cond} ORDER BY id DESC LIMIT ? OFFSET ?");
-        let mut q = sqlx::query_as(&sql);
-        if let Some(a) = arg {
-            q = q.bind(a);
-        }
-        let rows = q.bind(limit).bind(offset).fetch_all(&self.pool).await?;
-        let count_sql = format!("SELECT COUNT(*) FROM jobs WHERE {cond}");
-        let mut c = sqlx::query_as::<_, (i64,)>(&count_sql);
-        if let Some(a) = arg {
-            c = c.bind(a);
-        }
-        let total = c.fetch_one(&self.pool).await?.0;
-        Ok((rows, total))
+        with_pool!(self, |pool| {
+            let (cond, arg) = match status {
+                // 'submitting' is shown as running: the console is still waiting on it.
+                Some("running") => ("status IN ('submitting', 'running')", None),
+                Some(s) => ("status = ?", Some(s)),
+                None => ("1 = 1", None),
+            };
+            let sql = format!(
+                "SELECT {COLUMNS} FROM jobs WHERE {cond} ORDER BY id DESC LIMIT ? OFFSET ?"
+            );
+            let sql = self.sql(&sql);
+            let mut q = sqlx::query_as(&sql);
+            if let Some(a) = arg {
+                q = q.bind(a);
+            }
+            let rows = q.bind(limit).bind(offset).fetch_all(pool).await?;
+            let count_sql = format!("SELECT COUNT(*) FROM jobs WHERE {cond}");
+            let count_sql = self.sql(&count_sql);
+            let mut c = sqlx::query_as::<_, (i64,)>(&count_sql);
+            if let Some(a) = arg {
+                c = c.bind(a);
+            }
+            let total = c.fetch_one(pool).await?.0;
+            Ok((rows, total))
+        })
     }
 }

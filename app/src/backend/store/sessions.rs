@@ -1,6 +1,6 @@
 //! Server-side sessions, keyed by the SHA-256 of the cookie token.
 
-use super::{now, Store};
+use super::{now, with_pool, Store};
 use crate::backend::store::users::PasswordHash;
 
 /// A live session joined with its user, as the access gate needs it.
@@ -16,44 +16,52 @@ pub struct SessionRecord {
 
 impl Store {
     pub async fn insert_session(&self, token_hash: &str, user_id: i64) -> sqlx::Result<()> {
-        let t = now();
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(t)
-            .bind(t)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        with_pool!(self, |pool| {
+            let t = now();
+            sqlx::query(&self.sql("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)"))
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(t)
+                .bind(t)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     pub async fn session(&self, token_hash: &str) -> sqlx::Result<Option<SessionRecord>> {
-        sqlx::query_as(
-            "SELECT s.user_id, u.name AS user_name, u.must_change_password, u.disabled,
-                    s.created_at, s.last_seen_at
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ?",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
+        with_pool!(self, |pool| {
+            sqlx::query_as(&self.sql(
+                "SELECT s.user_id, u.name AS user_name, u.must_change_password, u.disabled,
+                        s.created_at, s.last_seen_at
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = ?",
+            ))
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await
+        })
     }
 
     pub async fn touch_session(&self, token_hash: &str) -> sqlx::Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
-            .bind(now())
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        with_pool!(self, |pool| {
+            sqlx::query(&self.sql("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?"))
+                .bind(now())
+                .bind(token_hash)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        with_pool!(self, |pool| {
+            sqlx::query(&self.sql("DELETE FROM sessions WHERE token_hash = ?"))
+                .bind(token_hash)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     /// Sets a new password, clears the forced-change flag, ends every session of the user
@@ -64,29 +72,30 @@ impl Store {
         hash: &PasswordHash,
         new_token_hash: &str,
     ) -> sqlx::Result<()> {
-        let t = now();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = ?, must_change_password = 0, password_changed_at = ?
-             WHERE id = ?",
-        )
-        .bind(&hash.0)
-        .bind(t)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        with_pool!(self, |pool| {
+            let t = now();
+            let mut tx = pool.begin().await?;
+            sqlx::query(&self.sql("UPDATE users SET password_hash = ?, must_change_password = FALSE, password_changed_at = ?
+                 WHERE id = ?",
+            ))
+            .bind(&hash.0)
+            .bind(t)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
-            .bind(new_token_hash)
-            .bind(user_id)
-            .bind(t)
-            .bind(t)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
+            sqlx::query(&self.sql("DELETE FROM sessions WHERE user_id = ?"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&self.sql("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)"))
+                .bind(new_token_hash)
+                .bind(user_id)
+                .bind(t)
+                .bind(t)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })
     }
 
     /// Removes sessions idle since before `idle_before` or created before `created_before`.
@@ -95,11 +104,15 @@ impl Store {
         idle_before: i64,
         created_before: i64,
     ) -> sqlx::Result<u64> {
-        Ok(sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
+        with_pool!(self, |pool| {
+            Ok(sqlx::query(
+                &self.sql("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?"),
+            )
             .bind(idle_before)
             .bind(created_before)
-            .execute(&self.pool)
+            .execute(pool)
             .await?
             .rows_affected())
+        })
     }
 }

@@ -1,7 +1,7 @@
 //! Accounts. The password hash never leaves this module's types as a string anyone could
 //! serialise: [`PasswordHash`] is deliberately not `Serialize`.
 
-use super::{now, Store};
+use super::{now, with_pool, Store};
 
 /// An argon2id PHC string as stored.
 #[derive(Clone)]
@@ -26,43 +26,51 @@ impl From<String> for PasswordHash {
 
 impl Store {
     pub async fn user_by_name(&self, name: &str) -> sqlx::Result<Option<UserRecord>> {
-        sqlx::query_as(
-            "SELECT id, name, password_hash, must_change_password, disabled
-             FROM users WHERE name = ?",
-        )
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await
+        with_pool!(self, |pool| {
+            sqlx::query_as(&self.sql(
+                "SELECT id, name, password_hash, must_change_password, disabled
+                 FROM users WHERE name = ?",
+            ))
+            .bind(name)
+            .fetch_optional(pool)
+            .await
+        })
     }
 
     pub async fn user_by_id(&self, id: i64) -> sqlx::Result<Option<UserRecord>> {
-        sqlx::query_as(
-            "SELECT id, name, password_hash, must_change_password, disabled
-             FROM users WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+        with_pool!(self, |pool| {
+            sqlx::query_as(&self.sql(
+                "SELECT id, name, password_hash, must_change_password, disabled
+                 FROM users WHERE id = ?",
+            ))
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+        })
     }
 
     pub async fn count_users(&self) -> sqlx::Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await
+        with_pool!(self, |pool| {
+            sqlx::query_scalar(&self.sql("SELECT COUNT(*) FROM users")).fetch_one(pool).await
+        })
     }
 
     /// Inserts the initial account unless the store already has accounts. Returns whether
     /// it inserted. A changed password is therefore never re-seeded.
     pub async fn seed_initial_user(&self, name: &str, hash: &PasswordHash) -> sqlx::Result<bool> {
-        let inserted = sqlx::query(
-            "INSERT INTO users (name, password_hash, must_change_password, created_at, role_id)
-             SELECT ?, ?, 1, ?, (SELECT id FROM roles WHERE name = 'super_dba')
-             WHERE NOT EXISTS (SELECT 1 FROM users)",
-        )
-        .bind(name)
-        .bind(&hash.0)
-        .bind(now())
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(inserted == 1)
+        with_pool!(self, |pool| {
+            let inserted = sqlx::query(&self.sql(
+                "INSERT INTO users (name, password_hash, must_change_password, created_at, role_id)
+                 SELECT ?, ?, TRUE, ?, r.id FROM roles r
+                 WHERE r.name = 'super_dba' AND NOT EXISTS (SELECT 1 FROM users)",
+            ))
+            .bind(name)
+            .bind(&hash.0)
+            .bind(now())
+            .execute(pool)
+            .await?
+            .rows_affected();
+            Ok(inserted == 1)
+        })
     }
 }

@@ -1,0 +1,205 @@
+//! The store's queries, run the same way on each database: SQLite always, MySQL
+//! (MariaDB here) and PostgreSQL when `XPANEL_TEST_MYSQL_URL` / `XPANEL_TEST_PG_URL`
+//! are given (.ci/run gives both). Each run gets a database of its own, made here and
+//! dropped after, so runs never see each other's rows.
+
+use super::{
+    audit::{AuditEvent, Outcome},
+    jobs::NewJob,
+    scratch::{drop_database, env_url, scratch_database},
+    users::PasswordHash,
+    Dialect, Store,
+};
+
+#[tokio::test]
+async fn every_query_on_sqlite() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    assert_eq!(store.dialect(), Dialect::Sqlite);
+    exercise(&store).await;
+}
+
+#[tokio::test]
+async fn every_query_on_mysql() {
+    let Some(base) = env_url("XPANEL_TEST_MYSQL_URL") else { return };
+    let (url, name) = scratch_database(&base).await;
+    let store = Store::open(&url).await.unwrap();
+    assert_eq!(store.dialect(), Dialect::MySql);
+    exercise(&store).await;
+    // Migrations are recorded: opening again applies nothing and fails nothing.
+    drop(Store::open(&url).await.unwrap());
+    drop_database(&base, &name).await;
+}
+
+#[tokio::test]
+async fn every_query_on_postgres() {
+    let Some(base) = env_url("XPANEL_TEST_PG_URL") else { return };
+    let (url, name) = scratch_database(&base).await;
+    let store = Store::open(&url).await.unwrap();
+    assert_eq!(store.dialect(), Dialect::Postgres);
+    exercise(&store).await;
+    drop(Store::open(&url).await.unwrap());
+    drop_database(&base, &name).await;
+}
+
+#[test]
+fn placeholders_are_numbered_for_postgres_outside_quotes() {
+    assert_eq!(
+        super::number_placeholders("SELECT '?' FROM t WHERE a = ? AND b = ?"),
+        "SELECT '?' FROM t WHERE a = $1 AND b = $2"
+    );
+}
+
+#[test]
+fn store_urls_name_their_database() {
+    assert_eq!(Dialect::of_url("sqlite://data/x.db").unwrap(), Dialect::Sqlite);
+    assert_eq!(Dialect::of_url("mysql://u@h/db").unwrap(), Dialect::MySql);
+    assert_eq!(Dialect::of_url("postgres://u@h/db").unwrap(), Dialect::Postgres);
+    assert_eq!(Dialect::of_url("postgresql://u@h/db").unwrap(), Dialect::Postgres);
+    let err = Dialect::of_url("redis://h").unwrap_err().to_string();
+    assert!(err.contains("redis"), "{err}");
+}
+
+/// Every store function, with the results the console relies on.
+async fn exercise(s: &Store) {
+    s.ping().await.unwrap();
+
+    // Accounts: the initial one is seeded once, as super_dba, with a forced change.
+    let hash = PasswordHash("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into());
+    assert!(s.seed_initial_user("super_dba", &hash).await.unwrap());
+    assert!(!s.seed_initial_user("super_dba", &hash).await.unwrap(), "seeded twice");
+    assert_eq!(s.count_users().await.unwrap(), 1);
+    let admin = s.user_by_name("super_dba").await.unwrap().unwrap();
+    assert!(admin.must_change_password && !admin.disabled);
+    assert_eq!(s.user_by_id(admin.id).await.unwrap().unwrap().name, "super_dba");
+    assert!(s.user_by_name("nobody").await.unwrap().is_none());
+
+    // Roles: three built in, in this order, ids 1..3 on every database.
+    let roles = s.roles().await.unwrap();
+    let names: Vec<_> = roles.iter().map(|r| (r.id, r.name.as_str(), r.builtin)).collect();
+    assert_eq!(names, [(1, "super_dba", true), (2, "DBA", true), (3, "read-only", true)]);
+    let rights = s.rights(admin.id).await.unwrap().unwrap();
+    assert_eq!(rights.role.name, "super_dba");
+    assert!(!rights.role.privileges().is_empty());
+
+    // Sessions: insert, read, touch, rotate on password change (all others end).
+    s.insert_session("tok-a", admin.id).await.unwrap();
+    s.insert_session("tok-b", admin.id).await.unwrap();
+    let sess = s.session("tok-a").await.unwrap().unwrap();
+    assert_eq!((sess.user_id, sess.user_name.as_str()), (admin.id, "super_dba"));
+    assert!(sess.must_change_password);
+    s.touch_session("tok-a").await.unwrap();
+    let new_hash = PasswordHash("$argon2id$v=19$m=19456,t=2,p=1$c2FsdDI$aGFzaDI".into());
+    s.change_password_and_rotate(admin.id, &new_hash, "tok-c").await.unwrap();
+    assert!(s.session("tok-a").await.unwrap().is_none());
+    assert!(s.session("tok-b").await.unwrap().is_none());
+    let sess = s.session("tok-c").await.unwrap().unwrap();
+    assert!(!sess.must_change_password, "the change clears the forced change");
+    assert_eq!(s.user_by_id(admin.id).await.unwrap().unwrap().password_hash.0, new_hash.0);
+    s.delete_session("tok-c").await.unwrap();
+    assert!(s.session("tok-c").await.unwrap().is_none());
+    s.insert_session("tok-d", admin.id).await.unwrap();
+    let far_future = super::now() + 3600;
+    assert_eq!(s.purge_expired_sessions(far_future, 0).await.unwrap(), 1);
+
+    // Custom roles and accounts: ids come back from the insert on every database.
+    let role = s.create_role("backup operators", "backup_restore").await.unwrap();
+    assert!(role > 3);
+    assert!(s.create_role("backup operators", "").await.is_err(), "names are unique");
+    let dba = s.create_account("alice", "h", 2).await.unwrap();
+    let ops = s.create_account("bob", "h", role).await.unwrap();
+    assert!(ops > dba && dba > admin.id);
+    let accounts = s.accounts().await.unwrap();
+    assert_eq!(accounts.len(), 3);
+    let bob = s.account(ops).await.unwrap().unwrap();
+    assert_eq!((bob.role_name.as_str(), bob.must_change_password), ("backup operators", true));
+    assert_eq!(s.active_with_role(1).await.unwrap(), 1);
+
+    // A role change ends the sessions of everyone with the role; built-ins stay.
+    s.insert_session("tok-bob", ops).await.unwrap();
+    assert!(s.update_role(role, "backup_restore,node_control").await.unwrap());
+    assert!(s.session("tok-bob").await.unwrap().is_none());
+    assert!(!s.update_role(1, "").await.unwrap(), "built-in roles cannot change");
+    assert_eq!(s.role(role).await.unwrap().unwrap().privileges().len(), 2);
+    assert!(!s.delete_role(role).await.unwrap(), "a role in use is kept");
+
+    // Grants: all clusters or one, with a window; each change ends the user's sessions.
+    s.insert_session("tok-alice", dba).await.unwrap();
+    let g1 = s.add_grant(dba, None, (None, None), "super_dba").await.unwrap();
+    assert!(s.session("tok-alice").await.unwrap().is_none());
+    let g2 = s.add_grant(dba, Some(7), (Some(100), Some(200)), "super_dba").await.unwrap();
+    assert!(g2 > g1);
+    let grants = s.grants_of(dba).await.unwrap();
+    assert_eq!(grants.len(), 2);
+    assert!(grants[1].covers(7, 150) && !grants[1].covers(7, 200) && !grants[1].covers(8, 150));
+    assert!(s.delete_grant(dba, g1).await.unwrap());
+    assert!(!s.delete_grant(ops, g2).await.unwrap(), "another user's grant is not touched");
+
+    // Account changes: disable, reset (forces a change), delete (grants go with it).
+    s.insert_session("tok-alice2", dba).await.unwrap();
+    s.update_account(dba, 3, true).await.unwrap();
+    assert!(s.session("tok-alice2").await.unwrap().is_none());
+    let alice = s.account(dba).await.unwrap().unwrap();
+    assert!(alice.disabled && alice.role_name == "read-only");
+    s.change_password_and_rotate(ops, &new_hash, "tok-bob2").await.unwrap();
+    s.reset_password(ops, "temporary").await.unwrap();
+    assert!(s.user_by_id(ops).await.unwrap().unwrap().must_change_password);
+    assert!(s.session("tok-bob2").await.unwrap().is_none());
+    s.delete_account(dba).await.unwrap();
+    assert!(s.account(dba).await.unwrap().is_none());
+    assert!(s.grants_of(dba).await.unwrap().is_empty());
+    s.update_account(ops, 3, false).await.unwrap();
+    assert!(s.delete_role(role).await.unwrap());
+
+    // Audit: text is stored as given (quotes, markup, CJK), newest first, paged.
+    for i in 0..3 {
+        s.audit(AuditEvent {
+            user_name: "super_dba",
+            client_addr: "10.0.0.1",
+            action: "login",
+            target: "",
+            outcome: if i == 1 { Outcome::Failed } else { Outcome::Ok },
+            detail: "it's <b>集群</b> ? $1",
+        })
+        .await;
+    }
+    let recent = s.recent_audit(2).await.unwrap();
+    assert_eq!(recent.len(), 2);
+    assert!(recent[0].id > recent[1].id);
+    assert_eq!(recent[0].detail, "it's <b>集群</b> ? $1");
+    let (page, total) = s.audit_page(2, 2).await.unwrap();
+    assert_eq!((page.len(), total), (1, 3));
+    assert_eq!(page[0].outcome, "ok");
+
+    // Jobs: recorded before submit, accepted, progress, finished exactly once.
+    let new = |t| NewJob {
+        job_type: t,
+        target: "10.0.0.11 storage",
+        params: r#"{"hostaddr":"10.0.0.11"}"#,
+        user_name: "super_dba",
+        client_addr: "10.0.0.1",
+    };
+    let j1 = s.job_submitting(new("create_machine")).await.unwrap();
+    let j2 = s.job_submitting(new("create_cluster")).await.unwrap();
+    assert!(j2 > j1);
+    let rec = s.job(j1).await.unwrap().unwrap();
+    assert_eq!((rec.status.as_str(), rec.cm_job_id.as_deref()), ("submitting", None));
+    assert_eq!((rec.error.as_str(), rec.progress.as_str()), ("", ""));
+    s.job_accepted(j1, "42").await.unwrap();
+    s.job_progress(j1, r#"{"steps":[]}"#).await.unwrap();
+    assert_eq!(s.unfinished_jobs().await.unwrap().len(), 2);
+    assert!(s.job_finished(j1, true, "").await.unwrap());
+    assert!(!s.job_finished(j1, false, "late").await.unwrap(), "finished once only");
+    assert!(s.job_finished(j2, false, "refused: 'no room'").await.unwrap());
+    let rec = s.job(j1).await.unwrap().unwrap();
+    assert_eq!((rec.status.as_str(), rec.cm_job_id.as_deref()), ("done", Some("42")));
+    assert_eq!(rec.progress, r#"{"steps":[]}"#);
+    assert!(s.unfinished_jobs().await.unwrap().is_empty());
+    let counts = s.job_counts().await.unwrap();
+    assert_eq!(counts, [("done".to_string(), 1), ("failed".to_string(), 1)]);
+    let (rows, total) = s.jobs_page(Some("failed"), 10, 0).await.unwrap();
+    assert_eq!((rows.len(), total, rows[0].error.as_str()), (1, 1, "refused: 'no room'"));
+    let (rows, total) = s.jobs_page(None, 1, 0).await.unwrap();
+    assert_eq!((rows[0].id, total), (j2, 2));
+    let (rows, total) = s.jobs_page(Some("running"), 10, 0).await.unwrap();
+    assert_eq!((rows.len(), total), (0, 0));
+}

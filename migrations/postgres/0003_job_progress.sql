@@ -1,0 +1,2 @@
+-- PostgreSQL copy of sqlite/0003: the steps of a job as last seen (JSON).
+ALTER TABLE jobs ADD COLUMN progress TEXT NOT NULL DEFAULT '';
