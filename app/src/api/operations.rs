@@ -31,12 +31,37 @@ pub struct OperationPage {
     pub pages: u32,
 }
 
-/// `source` is `cluster_mgr` (its job log) or `console` (the audit log).
+/// The audit log's filter form as typed (checked on the server by `AuditFilter::parse`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    pub user: String,
+    pub action: String,
+    /// `ok`, `failed` or empty.
+    pub outcome: String,
+    /// `YYYY-MM-DD` (UTC days) or empty.
+    pub from: String,
+    pub to: String,
+    pub text: String,
+}
+
+/// `source` is `cluster_mgr` (its job log, for every user) or `console` (the audit log,
+/// for those who manage users, filtered by `filter`).
 #[server(endpoint = "operations/list")]
-pub async fn list_operations(source: String, page: u32) -> Result<OperationPage, AppError> {
+pub async fn list_operations(
+    source: String,
+    page: u32,
+    #[server(default)] filter: AuditQuery,
+) -> Result<OperationPage, AppError> {
     use crate::backend::{app_state, auth::guard, klustron::klustron};
+    use crate::domain::{access::Privilege, audit::AuditFilter};
     let run = async {
-        guard::require_user()?;
+        if source == "console" {
+            // Who logged in from where, and every refusal: for administrators only.
+            guard::require(Privilege::UsersRoles, None).await?;
+        } else {
+            guard::require_user()?;
+        }
         let page = page.clamp(1, 1_000_000);
         let (limit, offset) = (i64::from(PER_PAGE), i64::from(page - 1) * i64::from(PER_PAGE));
         let (rows, total) = match source.as_str() {
@@ -65,7 +90,12 @@ pub async fn list_operations(source: String, page: u32) -> Result<OperationPage,
                 (rows, total)
             }
             "console" => {
-                let (records, total) = app_state()?.store.audit_page(limit, offset).await?;
+                let q = &filter;
+                let filter =
+                    AuditFilter::parse(&q.user, &q.action, &q.outcome, &q.from, &q.to, &q.text)
+                        .map_err(|e| AppError::invalid(e.field, e.message))?;
+                let (records, total) =
+                    app_state()?.store.audit_page(&filter, limit, offset).await?;
                 let rows = records
                     .into_iter()
                     .map(|a| OperationRow {

@@ -2,6 +2,7 @@
 //! the server (the only ones that count).
 
 pub mod access;
+pub mod audit;
 pub mod cluster;
 pub mod field;
 pub mod machine;

@@ -1,7 +1,7 @@
 //! 操作记录 Operation log: cluster_mgr's jobs and the console's audit trail, paged on the
 //! server. Everything is shown as text (job memos are cluster_mgr's JSON).
 
-use crate::api::operations::list_operations;
+use crate::api::operations::{list_operations, AuditQuery};
 use crate::components::list::{ErrorBox, Pager};
 use leptos::prelude::*;
 
@@ -9,7 +9,11 @@ use leptos::prelude::*;
 pub fn OperationsPage() -> impl IntoView {
     let source = RwSignal::new(String::from("cluster_mgr"));
     let page = RwSignal::new(1u32);
-    let ops = Resource::new(move || (source.get(), page.get()), |(s, p)| list_operations(s, p));
+    let filter = RwSignal::new(AuditQuery::default());
+    let ops = Resource::new(
+        move || (source.get(), page.get(), filter.get()),
+        |(s, p, f)| list_operations(s, p, f),
+    );
     let tab = move |value: &'static str, label: &'static str| {
         view! {
             <button
@@ -33,6 +37,12 @@ pub fn OperationsPage() -> impl IntoView {
             {tab("cluster_mgr", "cluster_mgr jobs · 集群任务")}
             {tab("console", "Console audit · 控制台审计")}
         </div>
+        <Show when=move || source.get() == "console">
+            <AuditFilterForm on_apply=move |q| {
+                filter.set(q);
+                page.set(1);
+            }/>
+        </Show>
         <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
             {move || Suspend::new(async move {
                 match ops.await {
@@ -81,5 +91,60 @@ pub fn OperationsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The audit log's filters; the server checks every field (`AuditFilter::parse`).
+#[component]
+fn AuditFilterForm(on_apply: impl Fn(AuditQuery) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let (user, action, outcome) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (from, to, text) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let input = "mt-1 block w-36 rounded border border-slate-300 px-2 py-1";
+    let field = move |label: &'static str,
+                      test: &'static str,
+                      kind: &'static str,
+                      value: RwSignal<String>| {
+        view! {
+            <label class="text-xs text-slate-600">
+                {label}
+                <input type=kind class=input data-test=test bind:value=value/>
+            </label>
+        }
+    };
+    view! {
+        <form
+            class="mt-3 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3"
+            data-test="audit-filter"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                on_apply(AuditQuery {
+                    user: user.get(),
+                    action: action.get(),
+                    outcome: outcome.get(),
+                    from: from.get(),
+                    to: to.get(),
+                    text: text.get(),
+                });
+            }
+        >
+            {field("User · 用户", "audit-user", "text", user)}
+            {field("Action · 操作", "audit-action", "text", action)}
+            <label class="text-xs text-slate-600">
+                "Result · 结果"
+                <select class=input data-test="audit-outcome" bind:value=outcome>
+                    <option value="">"All · 全部"</option>
+                    <option value="ok">"ok · 成功"</option>
+                    <option value="failed">"failed · 失败"</option>
+                </select>
+            </label>
+            {field("From (UTC) · 起始", "audit-from", "date", from)}
+            {field("To (UTC) · 截止", "audit-to", "date", to)}
+            {field("Target or detail contains · 包含", "audit-text", "search", text)}
+            <button type="submit" class="rounded bg-slate-800 px-3 py-1 text-white" data-test="audit-apply">
+                "Filter · 筛选"
+            </button>
+        </form>
     }
 }

@@ -198,16 +198,24 @@ async fn a_read_only_user_is_refused_on_every_mutating_function() {
     for (path, args) in mutations(&cluster) {
         assert_eq!(status_of(&s.app, &viewer, path, &args).await, StatusCode::FORBIDDEN, "{path}");
     }
+    // The audit log (who logged in from where) is for administrators only.
+    let audit = &[("source", "console"), ("page", "1")];
+    assert_eq!(
+        call(&s.app, &viewer, "operations/list", audit).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let jobs = &[("source", "cluster_mgr"), ("page", "1")];
+    assert_eq!(call(&s.app, &viewer, "operations/list", jobs).await.status(), StatusCode::OK);
     assert_eq!(
         s.sim.store().reader().job_log(1000, 0).await.unwrap().len(),
         jobs_before,
         "nothing reached cluster_mgr"
     );
     let store = app::backend::store::Store::open_in(&s.app.data_dir).await.unwrap();
-    let (audit, _) = store.audit_page(500, 0).await.unwrap();
+    let (audit, _) = store.audit_page(&Default::default(), 500, 0).await.unwrap();
     let denied =
         audit.iter().filter(|a| a.user_name == "viewer" && a.detail.starts_with("denied")).count();
-    assert_eq!(denied, mutations(&cluster).len(), "every refusal is audited");
+    assert_eq!(denied, mutations(&cluster).len() + 1, "every refusal is audited");
 }
 
 #[tokio::test]

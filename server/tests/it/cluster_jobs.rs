@@ -388,7 +388,7 @@ async fn a_console_killed_mid_job_follows_the_job_to_its_end_after_restart() {
     let j = job(&b, id).await;
     assert_eq!(j["status"], "Done");
     assert!(j["steps"].as_array().unwrap().iter().all(|s| s["state"] == "Done"), "{j}");
-    let (audit, _) = store.audit_page(100, 0).await.unwrap();
+    let (audit, _) = store.audit_page(&Default::default(), 100, 0).await.unwrap();
     let ends = audit.iter().filter(|a| a.action == "create_cluster:finished" && a.outcome == "ok");
     assert_eq!(ends.count(), 1, "the end is audited once");
 }

@@ -6,12 +6,19 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 async fn list(app: &TestApp, source: &str, page: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/KunlunXPanel/api/operations/list"))
-        .form(&[("source", source), ("page", page)])
-        .send()
-        .await
-        .unwrap()
+    list_filtered(app, source, page, &[]).await
+}
+
+/// The operation log with audit filters, sent as the page's form sends them.
+async fn list_filtered(
+    app: &TestApp,
+    source: &str,
+    page: &str,
+    filter: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = vec![("source".to_string(), source.to_string()), ("page".into(), page.into())];
+    form.extend(filter.iter().map(|(k, v)| (format!("filter[{k}]"), v.to_string())));
+    app.client.post(app.url("/KunlunXPanel/api/operations/list")).form(&form).send().await.unwrap()
 }
 
 #[tokio::test]
@@ -50,4 +57,39 @@ async fn both_logs_page_and_show_what_happened() {
     let html = s.app.get("/KunlunXPanel/operation-log").await.text().await.unwrap();
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!html.contains("<script>alert(1)</script>"));
+}
+
+#[tokio::test]
+async fn the_audit_log_filters_on_the_server() {
+    let app = spawn_app().await;
+    // Two failed logins with hostile names, then the real one.
+    for name in ["mallory%", "<img src=x onerror=alert(1)>"] {
+        assert_eq!(app.login(name, "nope").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    app.login_with_changed_password().await;
+    let total = |v: Value| v["total"].as_i64().unwrap_or_else(|| panic!("{v}"));
+    let get = |f: &'static [(&'static str, &'static str)]| {
+        let app = &app;
+        async move { list_filtered(app, "console", "1", f).await }
+    };
+    let all = total(get(&[]).await.json().await.unwrap());
+    assert!(all >= 4, "{all}");
+    let failed: Value = get(&[("outcome", "failed")]).await.json().await.unwrap();
+    assert_eq!(total(failed.clone()), 2);
+    assert!(failed["rows"].as_array().unwrap().iter().all(|r| r["status"] == "failed"));
+    let by_user: Value = get(&[("user", "mallory%")]).await.json().await.unwrap();
+    assert_eq!(total(by_user), 1, "the name matched exactly, % included");
+    let by_action: Value = get(&[("action", "change_password")]).await.json().await.unwrap();
+    assert_eq!(total(by_action), 1);
+    let old: Value =
+        get(&[("from", "2001-01-01"), ("to", "2001-12-31")]).await.json().await.unwrap();
+    assert_eq!(total(old), 0);
+
+    // Bad filters are answered with the field at fault, and nothing is listed.
+    for (field, value) in [("outcome", "ok' OR '1'='1"), ("from", "1 OR 1"), ("action", "a;b")] {
+        let r = get(Box::leak(Box::new([(field, value)]))).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        let body = error_body(r).await.to_string();
+        assert!(body.contains(field), "{body}");
+    }
 }

@@ -49,6 +49,6 @@ async fn five_failures_lock_the_name_known_or_not_with_the_same_answer() {
 
     // The refusals are audited as throttled.
     let store = app::backend::store::Store::open_in(&app.data_dir).await.unwrap();
-    let (audit, _) = store.audit_page(100, 0).await.unwrap();
+    let (audit, _) = store.audit_page(&Default::default(), 100, 0).await.unwrap();
     assert_eq!(audit.iter().filter(|a| a.detail == "throttled").count(), 2);
 }

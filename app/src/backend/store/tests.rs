@@ -10,6 +10,7 @@ use super::{
     users::PasswordHash,
     Dialect, Store,
 };
+use crate::domain::audit::AuditFilter;
 
 #[tokio::test]
 async fn every_query_on_sqlite() {
@@ -166,9 +167,36 @@ async fn exercise(s: &Store) {
     assert_eq!(recent.len(), 2);
     assert!(recent[0].id > recent[1].id);
     assert_eq!(recent[0].detail, "it's <b>集群</b> ? $1");
-    let (page, total) = s.audit_page(2, 2).await.unwrap();
+    let all = AuditFilter::default();
+    let (page, total) = s.audit_page(&all, 2, 2).await.unwrap();
     assert_eq!((page.len(), total), (1, 3));
     assert_eq!(page[0].outcome, "ok");
+    s.audit(AuditEvent {
+        user_name: "alice",
+        client_addr: "10.0.0.2",
+        action: "create_cluster",
+        target: "Cluster_50%",
+        outcome: Outcome::Ok,
+        detail: "",
+    })
+    .await;
+    let filter = |user: &str, action: &str, outcome: &str, text: &str| {
+        AuditFilter::parse(user, action, outcome, "", "", text).unwrap()
+    };
+    let count = |f: AuditFilter| async move { s.audit_page(&f, 10, 0).await.unwrap().1 };
+    assert_eq!(count(filter("alice", "", "", "")).await, 1);
+    assert_eq!(count(filter("", "login", "failed", "")).await, 1);
+    assert_eq!(count(filter("", "", "ok", "")).await, 3);
+    assert_eq!(count(filter("", "", "", "cluster_50%")).await, 1, "case-blind, literal %");
+    assert_eq!(count(filter("", "", "", "_50")).await, 1);
+    assert_eq!(count(filter("", "", "", "r_5")).await, 0, "_ is not a wildcard");
+    assert_eq!(count(filter("", "", "", "集群")).await, 3);
+    assert_eq!(count(filter("", "", "", "' OR 1=1 --")).await, 0);
+    let today = crate::time::utc(super::now())[..10].to_string();
+    let f = AuditFilter::parse("", "", "", &today, &today, "").unwrap();
+    assert_eq!(count(f).await, 4);
+    let f = AuditFilter::parse("", "", "", "2000-01-01", "2000-01-01", "").unwrap();
+    assert_eq!(count(f).await, 0);
 
     // Jobs: recorded before submit, accepted, progress, finished exactly once.
     let new = |t| NewJob {
