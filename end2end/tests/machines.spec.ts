@@ -152,7 +152,7 @@ test("the cluster list shows compute-node ports", async ({ page, request }) => {
   await hydrated(page);
   await page.getByTestId("tab-console").click();
   await expect(page.getByTestId("operation-table")).toContainText("delete_machine:finished");
-  // Filtered on the server: only this action's rows remain, and a bad date is named.
+  // Filtered on the server: only this action's rows remain.
   await page.getByTestId("audit-action").fill("change_password");
   await page.getByTestId("audit-apply").click();
   const rows = page.getByTestId("operation-table").locator("tbody tr");
