@@ -31,6 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <crate::theme::ThemeScript/>
                 <link rel="stylesheet" href=crate::assets::css_href()/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>

@@ -19,6 +19,7 @@ pub mod domain;
 pub mod error;
 pub mod pages;
 pub mod paths;
+pub mod theme;
 pub mod time;
 
 #[cfg(feature = "ssr")]

@@ -36,6 +36,10 @@ pub struct Config {
     #[arg(long, env = "XPANEL_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: u64,
 
+    /// Log lines as `text` or as `json` (one object per line, for log collectors).
+    #[arg(long, env = "XPANEL_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: crate::logging::LogFormat,
+
     /// Klustron metadata seeds, `ip:port,ip:port` (as XPanel's METASEEDS).
     #[arg(long, env = "METASEEDS", value_delimiter = ',')]
     pub metaseeds: Vec<String>,

@@ -2,5 +2,6 @@
 
 pub mod config;
 pub mod healthcheck;
+pub mod logging;
 pub mod ops;
 pub mod startup;

@@ -11,13 +11,8 @@ async fn main() -> anyhow::Result<()> {
         let ok = listen.parse().is_ok_and(server::healthcheck::check);
         std::process::exit(if ok { 0 } else { 1 });
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
     let config = Config::parse();
+    server::logging::init(config.log_format);
     let app = Application::build(&config).await?;
     tracing::info!("KunlunXPanel listening on http://{}/KunlunXPanel", app.local_addr());
     app.run_until_stopped().await

@@ -61,6 +61,8 @@ async fn lifecycle(t: TestSim) {
         (c.nick_name.as_str(), c.ha_mode, c.status.as_str()),
         ("orders", Some(HaMode::Rbr), "active")
     );
+    assert_eq!(meta.cluster_stats().await.unwrap(), [("active".to_string(), 1)]);
+    assert_eq!(meta.machine_stats().await.unwrap(), [("running".to_string(), 5)]);
     let comps = meta.comp_nodes(c.id).await.unwrap();
     assert_eq!(comps.len(), 2);
     for cn in &comps {

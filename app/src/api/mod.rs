@@ -9,6 +9,7 @@ pub mod clusters;
 pub mod jobs;
 pub mod machines;
 pub mod operations;
+pub mod overview;
 pub mod users;
 
 use server_fn::ServerFn;

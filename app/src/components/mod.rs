@@ -3,3 +3,4 @@
 pub mod form;
 pub mod job;
 pub mod list;
+pub mod topology;

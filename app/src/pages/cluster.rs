@@ -10,6 +10,7 @@ use crate::api::cluster::{
 use crate::api::cluster_create::{offered_machines, OfferedMachine};
 use crate::components::job::JobBanner;
 use crate::components::list::ErrorBox;
+use crate::components::topology::{Topology, TopologyView};
 use crate::error::AppError;
 use crate::paths;
 use leptos::prelude::*;
@@ -133,6 +134,8 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
         </table>
         <h2 class="mt-6 font-semibold">{format!("Shards · 分片 ({})", c.shards.len())}</h2>
         {c.shards.iter().cloned().map(|s| view! { <ShardCard s=s last=last_shard ctx=ctx/> }).collect_view()}
+        <h2 class="mt-6 font-semibold">"Topology · 拓扑"</h2>
+        <TopologyView topology=Topology::from(&c)/>
     }
 }
 

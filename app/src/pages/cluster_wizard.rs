@@ -10,6 +10,7 @@ use crate::api::cluster_create::{
     offered_machines, plan_cluster, ClusterPlan, CreateCluster, OfferedMachine,
 };
 use crate::components::list::ErrorBox;
+use crate::components::topology::{Topology, TopologyView};
 use crate::domain::cluster::{ClusterDraft, WizardStep, HA_MODES};
 use crate::domain::field::FieldError;
 use crate::error::AppError;
@@ -491,6 +492,7 @@ fn PlanView(plan: ClusterPlan, w: Wizard, submit: ServerAction<CreateCluster>) -
             </ul>
             {plan.warnings.iter().map(|t| view! { <p class="text-sm text-amber-800">{format!("⚠ {t}")}</p> }).collect_view()}
             <h3 class="mt-2 text-sm font-semibold">"Where each instance lands · 实例分布"</h3>
+            <TopologyView topology=Topology::from(&plan)/>
             <table class="mt-1 text-sm" data-test="plan-table">
                 <thead>
                     <tr class="text-left">

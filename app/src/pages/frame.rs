@@ -11,6 +11,7 @@ use leptos_router::{components::Outlet, hooks::use_location};
 
 /// The menu, in the order the original XPanel shows it.
 const NAV: &[(&str, &str, &str)] = &[
+    (paths::HOME, "Overview", "概览"),
     (paths::MACHINES, "Machines", "计算机管理"),
     (paths::CLUSTERS, "Clusters", "集群管理"),
     (paths::JOBS, "Jobs", "任务"),
@@ -25,7 +26,8 @@ pub fn Frame() -> impl IntoView {
     let location = use_location();
     view! {
         <div class="flex min-h-screen flex-col">
-            <header class="flex items-center justify-between bg-slate-900 px-6 py-3 text-white">
+            // Literal colours: the header stays dark in both themes (the palette flips).
+            <header class="flex items-center justify-between bg-[#0f172a] px-6 py-3 text-[#fff]">
                 <a href=paths::HOME class="text-lg font-semibold">"KunlunXPanel"</a>
                 <div class="flex items-center gap-4 text-sm">
                     <Transition fallback=|| ()>
@@ -36,8 +38,9 @@ pub fn Frame() -> impl IntoView {
                             }
                         })}
                     </Transition>
+                    <crate::theme::ThemeToggle/>
                     <ActionForm action=logout>
-                        <button type="submit" class="rounded border border-white/40 px-3 py-1 hover:bg-white/10" data-test="logout">
+                        <button type="submit" class="rounded border border-[#fff]/40 px-3 py-1 hover:bg-[#fff]/10" data-test="logout">
                             "Log out · 退出登录"
                         </button>
                     </ActionForm>
@@ -47,7 +50,15 @@ pub fn Frame() -> impl IntoView {
                 <nav class="w-56 bg-white p-3 shadow-sm" aria-label="Main">
                     <ul class="flex flex-col gap-1">
                         {NAV.iter().map(|(href, en, zh)| {
-                            let current = move || location.pathname.get().starts_with(href);
+                            // Every path starts with HOME: the overview is current only on itself.
+                            let current = move || {
+                                let path = location.pathname.get();
+                                if *href == paths::HOME {
+                                    path.trim_end_matches('/') == paths::HOME
+                                } else {
+                                    path.starts_with(href)
+                                }
+                            };
                             view! {
                                 <li>
                                     <a

@@ -1,16 +1,104 @@
-//! 首页 Home: where the console starts after login.
+//! 概览 Overview: where the console starts after login. Machines by state (as a bar),
+//! clusters by status and the console's jobs, each linking to its list.
 
+use crate::api::overview::{get_overview, Overview};
+use crate::components::list::ErrorBox;
 use crate::paths;
 use leptos::prelude::*;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| get_overview());
     view! {
-        <h1 class="mb-4 text-xl font-semibold">"Welcome · 欢迎"</h1>
-        <p class="mb-2">"Start with the machines of the deployment, then create clusters on them."</p>
-        <ol class="list-decimal pl-6">
-            <li><a class="text-sky-700 underline" href=paths::MACHINES>"Machines · 计算机管理"</a></li>
-            <li><a class="text-sky-700 underline" href=paths::CLUSTERS>"Clusters · 集群管理"</a></li>
-        </ol>
+        <h1 class="mb-4 text-xl font-semibold">"Overview · 概览"</h1>
+        <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(o) => view! { <Cards o=o/> }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Cards(o: Overview) -> impl IntoView {
+    let machines = o.machines_online + o.machines_idle + o.machines_offline;
+    let clusters: i64 = o.clusters.iter().map(|(_, n)| n).sum();
+    let card = "rounded border border-slate-200 bg-white p-4";
+    view! {
+        {o.klustron_problem.clone().map(|p| view! {
+            <p class="mb-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-800" role="status">
+                {format!("Klustron counts unavailable · 无法读取集群信息: {p}")}
+            </p>
+        })}
+        <div class="grid gap-4 md:grid-cols-3" data-test="overview">
+            <section class=card aria-labelledby="ov-machines">
+                <h2 id="ov-machines" class="font-semibold">
+                    <a class="text-sky-700 underline" href=paths::MACHINES>"Machines · 计算机"</a>
+                </h2>
+                <p class="text-3xl font-semibold" data-test="ov-machines">{machines}</p>
+                <StateBar online=o.machines_online idle=o.machines_idle offline=o.machines_offline/>
+                <ul class="mt-2 text-sm">
+                    <li class="text-green-700" data-test="ov-online">{format!("{} online · 在线", o.machines_online)}</li>
+                    <li class="text-slate-600">{format!("{} idle · 空闲", o.machines_idle)}</li>
+                    <li class="text-red-700" data-test="ov-offline">{format!("{} offline · 离线", o.machines_offline)}</li>
+                </ul>
+            </section>
+            <section class=card aria-labelledby="ov-clusters">
+                <h2 id="ov-clusters" class="font-semibold">
+                    <a class="text-sky-700 underline" href=paths::CLUSTERS>"Clusters · 集群"</a>
+                </h2>
+                <p class="text-3xl font-semibold" data-test="ov-clusters">{clusters}</p>
+                <ul class="mt-2 text-sm" data-test="ov-cluster-states">
+                    {o.clusters.iter().map(|(status, n)| {
+                        let status = if status.is_empty() { "—".to_owned() } else { status.clone() };
+                        view! { <li>{format!("{n} {status}")}</li> }
+                    }).collect_view()}
+                </ul>
+                {(clusters == 0).then(|| view! {
+                    <a class="mt-2 inline-block text-sm text-sky-700 underline" href=paths::NEW_CLUSTER>
+                        "Create a cluster · 新建集群"
+                    </a>
+                })}
+            </section>
+            <section class=card aria-labelledby="ov-jobs">
+                <h2 id="ov-jobs" class="font-semibold">
+                    <a class="text-sky-700 underline" href=paths::JOBS>"Jobs · 任务"</a>
+                </h2>
+                <p class="text-3xl font-semibold" data-test="ov-running">{o.jobs_running}</p>
+                <p class="text-sm text-slate-600">"running · 运行中"</p>
+                <ul class="mt-2 text-sm">
+                    <li class="text-green-700">{format!("{} done · 完成", o.jobs_done)}</li>
+                    <li class="text-red-700">{format!("{} failed · 失败", o.jobs_failed)}</li>
+                </ul>
+            </section>
+        </div>
+    }
+}
+
+/// Machines by state as one bar, each state's share its width.
+#[component]
+fn StateBar(online: i64, idle: i64, offline: i64) -> impl IntoView {
+    const W: i64 = 240;
+    let total = (online + idle + offline).max(1);
+    let mut x = 0;
+    let parts = [(online, "fill-green-600"), (idle, "fill-slate-400"), (offline, "fill-red-600")]
+        .into_iter()
+        .map(|(n, class)| {
+            let w = n * W / total;
+            let rect = view! { <rect x=x y="0" width=w height="12" class=class/> };
+            x += w;
+            rect
+        })
+        .collect_view();
+    let label = format!("{online} online, {idle} idle, {offline} offline · 在线 {online}，空闲 {idle}，离线 {offline}");
+    view! {
+        <svg viewBox=format!("0 0 {W} 12") width=W height="12" role="img" aria-label=label.clone() class="mt-2">
+            <title>{label}</title>
+            <rect x="0" y="0" width=W height="12" class="fill-slate-100"/>
+            {parts}
+        </svg>
     }
 }

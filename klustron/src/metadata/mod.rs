@@ -174,6 +174,14 @@ impl MetaDb {
             .collect())
     }
 
+    /// How many clusters (not deleted) are in each status, for the overview.
+    pub async fn cluster_stats(&self) -> Result<Vec<(String, i64)>, ClientError> {
+        let sql = "SELECT CAST(coalesce(status, '') AS CHAR) AS s, CAST(COUNT(*) AS CHAR) AS n \
+                   FROM db_clusters WHERE coalesce(status, '') <> 'deleted' \
+                   GROUP BY coalesce(status, '')";
+        Ok(self.rows(sql).await?.iter().map(|r| (text(r, "s"), int(r, "n"))).collect())
+    }
+
     /// Every cluster that is not deleted, including ones without a nick name.
     pub async fn clusters(&self) -> Result<Vec<Cluster>, ClientError> {
         let sql = select(

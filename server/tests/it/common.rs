@@ -83,6 +83,7 @@ fn config(data_dir: PathBuf, metaseeds: Vec<String>) -> Config {
         meta_user: "pgx".into(),
         meta_password: "pgx_pwd".into(),
         store_url: None,
+        log_format: server::logging::LogFormat::Text,
     }
 }
 

@@ -8,6 +8,7 @@ mod access_gate;
 mod assets;
 mod cluster_jobs;
 mod clusters;
+mod logging;
 mod machines;
 mod operations;
 mod ops;
