@@ -1,4 +1,6 @@
 import { expect, Page } from "@playwright/test";
+import * as fs from "fs";
+import * as path from "path";
 
 export const DEFAULT_USER = "super_dba";
 export const DEFAULT_PASSWORD = "super_dba";
@@ -38,4 +40,39 @@ export async function loginReady(page: Page) {
     await page.getByRole("button", { name: /Change password/ }).click();
   }
   await expect(page).toHaveURL(/\/KunlunXPanel$/);
+}
+
+const AXE = fs.readFileSync(path.join(__dirname, "../../node_modules/axe-core/axe.min.js"), "utf8");
+
+/**
+ * Runs axe-core on the page as it is now and fails on any serious or critical violation,
+ * naming the rule and the first elements at fault. `evaluate` runs outside the page's CSP.
+ */
+export async function expectAccessible(page: Page, name: string) {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const r = await (window as any).axe.run(document, { resultTypes: ["violations"] });
+    return r.violations
+      .filter((v: any) => v.impact === "serious" || v.impact === "critical")
+      .map((v: any) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3)
+        .map((n: any) => `${n.target.join(" ")} [${n.any?.[0]?.message ?? ""}]`).join(" | ")}`);
+  });
+  expect(found, `${name}: axe-core serious/critical violations`).toEqual([]);
+}
+
+/**
+ * The page in the light and then the dark theme (as the system setting): axe-core finds
+ * no serious or critical violation in either (contrast included), and a screenshot of
+ * each goes to target/screenshots (not committed; see the README).
+ */
+export async function checkInBothThemes(page: Page, name: string) {
+  const dir = path.join(__dirname, "../../target/screenshots");
+  fs.mkdirSync(dir, { recursive: true });
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect(page.locator("html")).toHaveAttribute("data-theme", scheme);
+    await expectAccessible(page, `${name} (${scheme})`);
+    await page.screenshot({ path: path.join(dir, `${name}-${scheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
 }

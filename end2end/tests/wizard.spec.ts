@@ -1,6 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
 import * as fs from "fs";
-import { hydrated, loginReady } from "./helpers";
+import { expectAccessible, hydrated, loginReady } from "./helpers";
 
 // Issue #5 through the browser, against klustron-sim: create a 2-shard, 3-replica,
 // 2-compute-node cluster through the wizard (a reload mid-way keeps the draft), watch the
@@ -86,6 +86,12 @@ test("create a cluster with the wizard, follow it live, read its ports, scale ou
   await expect(page.getByTestId("plan-comp")).toHaveCount(2);
   await expect(page.getByTestId("plan-storage")).toHaveCount(6);
   await expect(page.getByTestId("pre-checks").locator("[data-ok=false]")).toHaveCount(0);
+  // The same placement as a picture: one primary and two replicas per shard.
+  const topology = page.getByTestId("topology");
+  await expect(topology.locator("g[data-kind=compute]")).toHaveCount(2);
+  await expect(topology.locator("g[data-kind=primary]")).toHaveCount(2);
+  await expect(topology.locator("g[data-kind=replica]")).toHaveCount(4);
+  await expectAccessible(page, "wizard review");
 
   await page.getByTestId("wizard-submit").click();
   await expect(page).toHaveURL(/\/KunlunXPanel\/jobs\/\d+$/);

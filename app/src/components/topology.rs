@@ -267,7 +267,8 @@ pub fn TopologyView(topology: Topology) -> impl IntoView {
         hosts
     );
     view! {
-        <figure class="mt-4 overflow-x-auto rounded border border-slate-200 bg-white p-2" data-test="topology">
+        // Focusable: a wide picture scrolls, and the keyboard must be able to scroll it.
+        <figure class="mt-4 overflow-x-auto rounded border border-slate-200 bg-white p-2" data-test="topology" tabindex="0">
             <svg
                 viewBox=format!("0 0 {} {}", l.width, l.height)
                 width=l.width

@@ -66,7 +66,7 @@ pub fn Frame() -> impl IntoView {
                                         aria-current=move || current().then_some("page")
                                         class="block rounded px-3 py-2 hover:bg-slate-100 aria-[current=page]:bg-sky-50 aria-[current=page]:font-semibold aria-[current=page]:text-sky-800"
                                     >
-                                        {*en} <span class="ml-1 text-xs text-slate-500">{*zh}</span>
+                                        {*en} <span class="ml-1 text-xs text-slate-600">{*zh}</span>
                                     </a>
                                 </li>
                             }

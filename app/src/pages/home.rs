@@ -94,9 +94,10 @@ fn StateBar(online: i64, idle: i64, offline: i64) -> impl IntoView {
         })
         .collect_view();
     let label = format!("{online} online, {idle} idle, {offline} offline · 在线 {online}，空闲 {idle}，离线 {offline}");
+    let title = label.clone();
     view! {
-        <svg viewBox=format!("0 0 {W} 12") width=W height="12" role="img" aria-label=label.clone() class="mt-2">
-            <title>{label}</title>
+        <svg viewBox=format!("0 0 {W} 12") width=W height="12" role="img" aria-label=label class="mt-2">
+            <title>{title}</title>
             <rect x="0" y="0" width=W height="12" class="fill-slate-100"/>
             {parts}
         </svg>

@@ -189,7 +189,7 @@ async fn exercise(s: &Store) {
     assert_eq!(count(filter("", "", "ok", "")).await, 3);
     assert_eq!(count(filter("", "", "", "cluster_50%")).await, 1, "case-blind, literal %");
     assert_eq!(count(filter("", "", "", "_50")).await, 1);
-    assert_eq!(count(filter("", "", "", "r_5")).await, 0, "_ is not a wildcard");
+    assert_eq!(count(filter("", "", "", "clu_ter")).await, 0, "_ is not a wildcard");
     assert_eq!(count(filter("", "", "", "集群")).await, 3);
     assert_eq!(count(filter("", "", "", "' OR 1=1 --")).await, 0);
     let today = crate::time::utc(super::now())[..10].to_string();
