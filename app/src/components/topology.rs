@@ -131,7 +131,7 @@ const GAP: i32 = 12;
 const PAD: i32 = 10;
 const ROW_COMPS: i32 = 24;
 const ROW_SHARDS: i32 = 120;
-const SHARD_HEAD: i32 = 20;
+const SHARD_HEAD: i32 = 22;
 
 /// Positions every box and line. Rows are centred on the widest one.
 pub fn layout(t: &Topology) -> Layout {
@@ -186,8 +186,9 @@ pub fn layout(t: &Topology) -> Layout {
             y: ROW_SHARDS,
             w,
             h: shard_h,
-            label: s.name.clone(),
-            sub: format!("{} node(s)", s.nodes.len()),
+            // One line: the replicas sit right under it.
+            label: format!("{} · {} node(s)", s.name, s.nodes.len()),
+            sub: String::new(),
         });
         centres.push(x + w / 2);
         out.links.push((x + w / 2, bus_y, x + w / 2, ROW_SHARDS));

@@ -26,14 +26,18 @@ fn first_log_line(format: &str) -> String {
 fn json_logs_are_one_object_per_line() {
     let line = first_log_line("json");
     let v: serde_json::Value = serde_json::from_str(&line).expect(&line);
-    assert_eq!(v["level"], "WARN", "{line}");
-    assert!(v["message"].as_str().unwrap().contains("METASEEDS"), "{line}");
-    assert!(v["timestamp"].is_string() && v["target"].is_string(), "{line}");
+    // The first thing a fresh console logs: the initial account, its field at the top level.
+    assert_eq!(v["level"], "INFO", "{line}");
+    assert!(v["message"].as_str().unwrap().contains("initial account"), "{line}");
+    assert_eq!(v["user"], "super_dba", "{line}");
+    assert_eq!(v["target"], "server::startup", "{line}");
+    assert!(v["timestamp"].is_string(), "{line}");
 }
 
 #[test]
 fn text_logs_are_for_people() {
     let line = first_log_line("text");
     assert!(serde_json::from_str::<serde_json::Value>(&line).is_err(), "{line}");
-    assert!(line.contains("WARN") && line.contains("METASEEDS"), "{line}");
+    assert!(line.contains("INFO") && line.contains("initial account"), "{line}");
+    assert!(!line.contains('\u{1b}'), "no colour codes when not on a terminal: {line}");
 }
