@@ -166,6 +166,14 @@ test("create a cluster with the wizard, follow it live, read its ports, scale ou
   await waitForBanner(page, /Add compute nodes/, "done");
   await expect(page.getByTestId("comp-row")).toHaveCount(3);
 
+  // Keyboard: the confirmation takes the focus, Escape closes it, the focus goes back.
+  await page.getByTestId("delete-cluster").focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("confirm-input")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("confirm-delete")).toHaveCount(0);
+  await expect(page.getByTestId("delete-cluster")).toBeFocused();
+
   // Delete the cluster: the button waits for the exact name.
   await page.getByTestId("delete-cluster").click();
   await page.getByTestId("confirm-input").fill("order");

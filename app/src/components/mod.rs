@@ -1,5 +1,6 @@
 //! Building blocks shared by pages.
 
+pub mod focus;
 pub mod form;
 pub mod job;
 pub mod list;

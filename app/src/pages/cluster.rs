@@ -8,6 +8,7 @@ use crate::api::cluster::{
     DeleteComp, DeleteNode, DeleteShard, ShardDetail,
 };
 use crate::api::cluster_create::{offered_machines, OfferedMachine};
+use crate::components::focus::focus_while_open;
 use crate::components::job::JobBanner;
 use crate::components::list::ErrorBox;
 use crate::components::topology::{Topology, TopologyView};
@@ -280,6 +281,8 @@ fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
     let add_shards = ServerAction::<AddShards>::new();
     let add_nodes = ServerAction::<AddNodes>::new();
     let machines = Resource::new(|| (), |_| offered_machines());
+    let first_field = NodeRef::new();
+    focus_while_open(first_field);
     let want = if kind == AddKind::Comps { "computer" } else { "storage" };
     let cluster_id = c.id;
     let result = Signal::derive(move || match kind {
@@ -321,11 +324,12 @@ fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
         AddKind::Nodes(_) => "Add storage nodes to the shard · 添加存储节点",
     };
     view! {
-        <form class="mt-3 max-w-xl rounded border border-sky-200 bg-white p-3" data-test="add-form" on:submit=|ev| ev.prevent_default()>
+        <form class="mt-3 max-w-xl rounded border border-sky-200 bg-white p-3" data-test="add-form" on:submit=|ev| ev.prevent_default()
+            on:keydown=move |ev| if ev.key() == "Escape" { ctx.panel.set(Panel::None) }>
             <h2 class="font-semibold">{title}</h2>
             <label class="mt-2 flex flex-col text-sm">
                 "How many · 个数 (1-256)"
-                <input class="rounded border px-2 py-1" inputmode="numeric" data-test="add-count"
+                <input class="rounded border px-2 py-1" inputmode="numeric" data-test="add-count" node_ref=first_field
                     prop:value=move || count.get() on:input=move |ev| count.set(event_target_value(&ev))/>
             </label>
             {(kind == AddKind::Shards).then(|| view! {
@@ -374,6 +378,8 @@ fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
 fn ConfirmDelete(c: ClusterDetail, ctx: Ctx, doomed: Doomed) -> impl IntoView {
     let word = doomed.word(&c);
     let typed = RwSignal::new(String::new());
+    let field = NodeRef::new();
+    focus_while_open(field);
     let del_cluster = ServerAction::<DeleteCluster>::new();
     let del_shard = ServerAction::<DeleteShard>::new();
     let del_comp = ServerAction::<DeleteComp>::new();
@@ -424,10 +430,11 @@ fn ConfirmDelete(c: ClusterDetail, ctx: Ctx, doomed: Doomed) -> impl IntoView {
     let matches = move || typed.get().trim() == w;
     view! {
         <form class="mt-3 max-w-xl rounded border border-red-300 bg-red-50 p-3" role="alertdialog"
-            aria-labelledby="confirm-title" data-test="confirm-delete" on:submit=|ev| ev.prevent_default()>
+            aria-labelledby="confirm-title" data-test="confirm-delete" on:submit=|ev| ev.prevent_default()
+            on:keydown=move |ev| if ev.key() == "Escape" { ctx.panel.set(Panel::None) }>
             <h2 id="confirm-title" class="font-semibold text-red-900">{format!("Delete {} · 删除", doomed.what())}</h2>
             <p class="text-sm">"This cannot be undone. Type " <code class="font-bold">{word.clone()}</code> " to confirm. · 此操作不可撤销，请输入名称确认"</p>
-            <input class="mt-2 w-full rounded border px-2 py-1" data-test="confirm-input" autocomplete="off" autofocus
+            <input class="mt-2 w-full rounded border px-2 py-1" data-test="confirm-input" autocomplete="off" node_ref=field
                 aria-label="Confirmation · 确认"
                 prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
             <p class="min-h-5 text-sm text-red-700" role="alert" data-test="confirm-error">{move || error.get().map(|e| e.to_string())}</p>
