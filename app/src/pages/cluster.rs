@@ -159,7 +159,7 @@ fn CompRow(n: CompNodeDetail, user: String, last: bool, ctx: Ctx) -> impl IntoVi
             <td class="px-2">
                 <button
                     type="button"
-                    class="text-red-800 underline disabled:text-slate-400 disabled:no-underline"
+                    class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
                     data-test="delete-comp"
                     disabled=last
                     title=if last { "The last compute node cannot be deleted · 最后一个计算节点不能删除" } else { "" }
@@ -188,7 +188,7 @@ fn CopyLine(text: String) -> impl IntoView {
             <code class="select-all">{text}</code>
             <button
                 type="button"
-                class="rounded border px-1 text-[11px]"
+                class="min-h-6 min-w-6 rounded border px-2 text-xs"
                 on:click=move |_| {
                     copy(&t);
                     copied.set(true);
@@ -249,7 +249,7 @@ fn ShardCard(s: ShardDetail, last: bool, ctx: Ctx) -> impl IntoView {
                                 <td class="px-2">{n.lag_secs}</td>
                                 <td class="px-2">{n.status.clone()}</td>
                                 <td class="px-2">
-                                    <button type="button" class="text-red-800 underline disabled:text-slate-400 disabled:no-underline"
+                                    <button type="button" class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
                                         disabled=!can_delete
                                         title=if n.primary { "Switch over before deleting the primary · 主节点不能删除" } else { "" }
                                         on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>"Delete · 删除"</button>
