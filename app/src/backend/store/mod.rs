@@ -10,6 +10,7 @@
 pub mod access;
 pub mod audit;
 pub mod jobs;
+#[cfg(any(test, feature = "test-support"))]
 pub mod scratch;
 pub mod sessions;
 #[cfg(test)]
