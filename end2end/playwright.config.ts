@@ -15,6 +15,8 @@ export default defineConfig({
     baseURL: process.env.BASE_URL ?? "http://127.0.0.1:18080",
     // The app marks elements for tests with data-test="...".
     testIdAttribute: "data-test",
+    // The browser's language (Accept-Language) picks the console's; zh.spec switches it.
+    locale: "en-US",
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {

@@ -27,7 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     set_content_security_policy();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/KunlunXPanel/favicon.svg"/>
         <Title text="KunlunXPanel"/>
+        <crate::lang::LanguageProvider>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=(StaticSegment("KunlunXPanel"), StaticSegment("login")) view=LoginPage/>
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+        </crate::lang::LanguageProvider>
     }
 }
 

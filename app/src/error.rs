@@ -2,6 +2,8 @@
 //!
 //! Variants are what the UI can act on; causes of `Internal` stay in the server log.
 
+use crate::i18n::*;
+use crate::lang::fill;
 use serde::{Deserialize, Serialize};
 use server_fn::{
     codec::JsonEncoding,
@@ -20,10 +22,10 @@ pub enum AppError {
     #[error("Wrong user name or password.")]
     BadCredentials,
     /// Logged in, but the user's role or grants do not allow this.
-    #[error("Not allowed: {0} · 无权限")]
+    #[error("Not allowed: {0}")]
     Forbidden(String),
     /// Too many failed logins for this name or from this address; nothing was checked.
-    #[error("Too many failed logins. Try again in {retry_after_secs} s. · 登录失败次数过多，请{retry_after_secs}秒后再试")]
+    #[error("Too many failed logins. Try again in {retry_after_secs} s.")]
     TooManyAttempts { retry_after_secs: u64 },
     /// Input rejected; `field` names the form field the message belongs to.
     #[error("{message}")]
@@ -36,10 +38,10 @@ pub enum AppError {
     #[error("{0}")]
     Klustron(String),
     /// cluster_mgr runs one job at a time and is busy; nothing was submitted.
-    #[error("cluster_mgr is running another job; nothing was submitted. Try again when it ends. · 系统正在执行其他任务，请稍后再试")]
+    #[error("cluster_mgr is running another job; nothing was submitted. Try again when it ends.")]
     Busy,
     /// The console was started without METASEEDS, so it cannot reach Klustron.
-    #[error("Klustron is not configured: start the console with METASEEDS (or --metaseeds). · 未配置元数据节点")]
+    #[error("Klustron is not configured: start the console with METASEEDS (or --metaseeds).")]
     NotConfigured,
     /// The thing asked for does not exist (any more).
     #[error("Not found: {0}")]
@@ -60,6 +62,32 @@ impl AppError {
     /// A validation error for one form field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Validation { field: field.to_owned(), message: message.into() }
+    }
+
+    /// The text the user reads, in `l`. (`Display` is the English text for logs and API
+    /// clients.) Validation and Klustron texts were written by the server already in the
+    /// request's language, or come from Klustron in its own words.
+    pub fn message(&self, l: Locale) -> String {
+        let t = |template: &str, detail: &str| fill!(template, detail = detail);
+        match self {
+            AppError::Unauthorized => td_string!(l, error.unauthorized).into(),
+            AppError::PasswordChangeRequired => {
+                td_string!(l, error.password_change_required).into()
+            }
+            AppError::BadCredentials => td_string!(l, error.bad_credentials).into(),
+            AppError::Forbidden(why) => t(td_string!(l, error.forbidden), why),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                fill!(td_string!(l, error.too_many_attempts), secs = retry_after_secs)
+            }
+            AppError::Validation { message, .. } | AppError::Klustron(message) => message.clone(),
+            AppError::Refused(why) => t(td_string!(l, error.refused), why),
+            AppError::Busy => td_string!(l, error.busy).into(),
+            AppError::NotConfigured => td_string!(l, error.not_configured).into(),
+            AppError::NotFound(what) => t(td_string!(l, error.not_found), what),
+            AppError::Internal => td_string!(l, error.internal).into(),
+            AppError::Transport(why) => t(td_string!(l, error.transport), why),
+            AppError::BadRequest(why) => t(td_string!(l, error.bad_request), why),
+        }
     }
 
     /// The form field a validation error belongs to, if any.

@@ -17,6 +17,7 @@ pub mod assets;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod lang;
 pub mod pages;
 pub mod paths;
 pub mod theme;
@@ -24,6 +25,17 @@ pub mod time;
 
 #[cfg(feature = "ssr")]
 pub mod backend;
+
+// The `i18n` module (the `Locale` enum, the keys and the `t!` family of macros), generated
+// at compile time from locales/en.json and locales/zh-CN.json; a key missing from either
+// file is a compile error. The crate now suggests generating this module from a build.rs
+// (leptos_i18n_build); that pulls ICU's data exporter into the build for no gain here,
+// since the macro generates the same module.
+#[allow(deprecated)]
+mod generated {
+    leptos_i18n::load_locales!();
+}
+pub use generated::i18n;
 
 /// Entry point of the wasm build: attaches the client to the server-rendered page.
 #[cfg(feature = "hydrate")]

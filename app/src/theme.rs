@@ -4,6 +4,7 @@
 //! live while the choice is "system". The colours themselves are in style/tailwind.css.
 //! The switch is plain HTML handled by the same script: no wasm is needed for it.
 
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// Runs in the head (with the page's CSP nonce). Any element with `data-theme-toggle`
@@ -26,15 +27,16 @@ pub fn ThemeScript() -> impl IntoView {
 /// reads `data-theme-choice`, so the server-rendered page needs no knowledge of it.
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <button
             type="button"
             data-theme-toggle=""
             data-test="theme-toggle"
             class="theme-toggle rounded border border-[#fff]/40 px-3 py-1 hover:bg-[#fff]/10"
-            title="System, light or dark · 跟随系统、浅色或深色"
+            title=tu_string!(i18n, theme.system_light_or_dark)
         >
-            "Theme · 主题: "
+            {t!(i18n, theme.theme)}
         </button>
     }
 }

@@ -15,9 +15,10 @@ export async function hydrated(page: Page) {
 export async function login(page: Page, user: string, password: string) {
   await page.goto("/KunlunXPanel/login");
   await hydrated(page);
-  await page.getByLabel(/User name/).fill(user);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByRole("button", { name: /Log in/ }).click();
+  // By field name, not label: the same in every language.
+  await page.locator("input[name=username]").fill(user);
+  await page.locator("input[name=password]").fill(password);
+  await page.getByTestId("login-form").locator("button[type=submit]").click();
 }
 
 /**
@@ -28,16 +29,16 @@ export async function loginReady(page: Page) {
   await login(page, DEFAULT_USER, NEW_PASSWORD);
   // allTextContents does not wait, so it is safe once the page has moved on.
   const refused = async () =>
-    (await page.getByTestId("login-error").allTextContents()).some((t) => /Wrong/.test(t));
+    (await page.getByTestId("login-error").allTextContents()).some((t) => /Wrong|错误/.test(t));
   await expect.poll(async () => /\/KunlunXPanel$/.test(page.url()) || (await refused())).toBe(true);
   if (await refused()) {
     await login(page, DEFAULT_USER, DEFAULT_PASSWORD);
     await expect(page).toHaveURL(/\/KunlunXPanel\/change-password$/);
     await hydrated(page);
-    await page.getByLabel(/Current password/).fill(DEFAULT_PASSWORD);
-    await page.getByLabel(/^New password/).fill(NEW_PASSWORD);
-    await page.getByLabel(/Repeat new password/).fill(NEW_PASSWORD);
-    await page.getByRole("button", { name: /Change password/ }).click();
+    await page.locator("input[name=current_password]").fill(DEFAULT_PASSWORD);
+    await page.locator("input[name=new_password]").fill(NEW_PASSWORD);
+    await page.locator("input[name=confirm_password]").fill(NEW_PASSWORD);
+    await page.getByTestId("change-form").locator("button[type=submit]").click();
   }
   await expect(page).toHaveURL(/\/KunlunXPanel$/);
 }

@@ -2,19 +2,31 @@ import { expect, test } from "@playwright/test";
 import { checkInBothThemes, hydrated, loginReady } from "./helpers";
 
 // Issue #9 in the browser: the login, overview, machine list, wizard and cluster pages
-// pass axe-core (no serious or critical violation) in the light and the dark theme, and
-// are photographed in both; the overview counts and the topology picture match the
-// metadata; the theme switch cycles system → light → dark and is remembered.
+// pass axe-core (no serious or critical violation) in the light and the dark theme and in
+// English and Chinese (the browser's language), and are photographed in each; the
+// overview counts and the topology picture match the metadata; the theme switch cycles
+// system → light → dark and is remembered.
 
-test("pages are accessible in both themes and show the deployment as pictures", async ({ page, request }) => {
+for (const lang of ["en", "zh-CN"]) {
+test.describe(`in ${lang}`, () => {
+test.use({ locale: lang === "en" ? "en-US" : "zh-CN" });
+
+test(`pages are accessible in both themes and show the deployment as pictures (${lang})`, async ({ page, request }) => {
+  const shot = (name: string) => checkInBothThemes(page, `${name}-${lang}`);
   const control = process.env.SIM_CONTROL!;
   expect((await request.post(`${control}/sim/seed`, { data: { demo: true } })).ok()).toBe(true);
 
   await page.goto("/KunlunXPanel/login");
   await hydrated(page);
-  await checkInBothThemes(page, "login");
+  await expect(page.locator("html")).toHaveAttribute("lang", lang);
+  await shot("login");
 
   await loginReady(page);
+  // The user's stored language (another test may have chosen one) becomes this one.
+  await hydrated(page);
+  await page.getByTestId(`lang-${lang}`).click();
+  await expect(page.getByTestId(`lang-${lang}`)).toHaveAttribute("aria-pressed", "true");
+  await expect(page.locator("html")).toHaveAttribute("lang", lang);
   // The demo cluster (2 shards x 3 replicas, 2 compute nodes) is created by a job.
   await expect
     .poll(async () => {
@@ -27,7 +39,7 @@ test("pages are accessible in both themes and show the deployment as pictures", 
   await expect(machines).toHaveText(/^\d+$/);
   expect(Number(await machines.textContent())).toBeGreaterThanOrEqual(5);
   await expect(page.getByTestId("ov-clusters")).toHaveText(/^[1-9]\d*$/);
-  await checkInBothThemes(page, "overview");
+  await shot("overview");
 
   // Keyboard: the first Tab lands in the header, and the main navigation is reachable.
   await page.keyboard.press("Tab");
@@ -36,11 +48,11 @@ test("pages are accessible in both themes and show the deployment as pictures", 
   await page.goto("/KunlunXPanel/machines");
   await hydrated(page);
   await expect(page.getByTestId("machine-table").locator("tbody tr").first()).toBeVisible();
-  await checkInBothThemes(page, "machines");
+  await shot("machines");
 
   await page.goto("/KunlunXPanel/clusters/new");
   await hydrated(page);
-  await checkInBothThemes(page, "wizard");
+  await shot("wizard");
 
   // The demo cluster's page draws 2 compute nodes, 2 primaries and 4 replicas on 5 machines.
   await page.goto("/KunlunXPanel/clusters");
@@ -53,8 +65,10 @@ test("pages are accessible in both themes and show the deployment as pictures", 
   await expect(topology.locator("g[data-kind=primary]")).toHaveCount(2);
   await expect(topology.locator("g[data-kind=replica]")).toHaveCount(4);
   await expect(topology.locator("g[data-kind=machine]")).toHaveCount(5);
-  await expect(topology.locator("svg")).toHaveAttribute("aria-label", /2 compute node\(s\), 2 shard\(s\), 5 machine\(s\)/);
-  await checkInBothThemes(page, "cluster");
+  await expect(topology.locator("svg")).toHaveAttribute("aria-label", lang === "en"
+    ? /2 compute node\(s\), 2 shard\(s\), 5 machine\(s\)/
+    : /2 个计算节点，2 个shard，5 台机器/);
+  await shot("cluster");
 
   // The theme switch: system → light → dark, remembered across a reload, back to system.
   const html = page.locator("html");
@@ -69,4 +83,11 @@ test("pages are accessible in both themes and show the deployment as pictures", 
   await page.getByTestId("theme-toggle").click();
   await expect(html).toHaveAttribute("data-theme-choice", "system");
   await expect(html).toHaveAttribute("data-theme", "light");
+  if (lang !== "en") {
+    await hydrated(page);
+    await page.getByTestId("lang-en").click();
+    await expect(html).toHaveAttribute("lang", "en");
+  }
 });
+});
+}

@@ -27,6 +27,10 @@ pub async fn login(
             ops::log_in(&state, &username, &password, previous.as_ref(), &guard::client_addr())
                 .await?;
         set_cookie(cookie::set_cookie(&opened.token, &state.auth));
+        // The user's language, chosen in some browser before, becomes this one's too.
+        if let Some(l) = opened.language.as_deref().and_then(crate::lang::parse_locale) {
+            set_cookie(crate::lang::set_cookie_value(l));
+        }
         let target = if opened.must_change_password {
             paths::CHANGE_PASSWORD.to_owned()
         } else {
@@ -91,7 +95,7 @@ pub async fn current_user() -> Result<UserView, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn set_cookie(value: String) {
+pub(crate) fn set_cookie(value: String) {
     if let (Some(opts), Ok(v)) =
         (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&value))
     {

@@ -5,6 +5,10 @@
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
+use crate::i18n::*;
+#[cfg(feature = "ssr")]
+use crate::lang::fill;
+#[cfg(feature = "ssr")]
 use crate::{backend::auth::guard, domain::access::Privilege};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -139,7 +143,13 @@ pub async fn add_nodes(
         guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
         let c = detail(cluster_id).await?;
         let shard = c.shards.iter().find(|s| s.id == shard_id).ok_or_else(|| {
-            AppError::invalid("shard_id", "No such shard in this cluster · 该集群没有这个shard")
+            AppError::invalid(
+                "shard_id",
+                td_string!(
+                    crate::lang::request_locale(),
+                    api_cluster.no_such_shard_in_this_cluster
+                ),
+            )
         })?;
         let n = count("nodes", &nodes)?;
         let hosts = room(MachineType::Storage, &hosts, usize::from(n)).await?;
@@ -188,7 +198,7 @@ pub async fn delete_shard(
         if c.shards.len() <= 1 {
             return Err(AppError::invalid(
                 "",
-                "A cluster keeps at least one shard · 集群至少保留一个shard",
+                td_string!(crate::lang::request_locale(), api_cluster.a_cluster_keeps_at_least_one),
             ));
         }
         confirmed(&confirm, &shard.name)?;
@@ -212,7 +222,10 @@ pub async fn delete_comp(cluster_id: i64, comp_id: i64, confirm: String) -> Resu
         if c.comps.len() <= 1 {
             return Err(AppError::invalid(
                 "",
-                "The last compute node cannot be deleted: the cluster would have no way in · 最后一个计算节点不能删除",
+                td_string!(
+                    crate::lang::request_locale(),
+                    api_cluster.the_last_compute_node_cannot_be
+                ),
             ));
         }
         confirmed(&confirm, &comp.name)?;
@@ -253,13 +266,16 @@ pub async fn delete_node(
         if node.primary {
             return Err(AppError::invalid(
                 "",
-                "The primary cannot be deleted; switch over first · 主节点不能删除，请先主备切换",
+                td_string!(
+                    crate::lang::request_locale(),
+                    api_cluster.the_primary_cannot_be_deleted_switch
+                ),
             ));
         }
         if shard.nodes.len() <= 1 {
             return Err(AppError::invalid(
                 "",
-                "A shard keeps at least one storage node · shard至少保留一个存储节点",
+                td_string!(crate::lang::request_locale(), api_cluster.a_shard_keeps_at_least_one),
             ));
         }
         confirmed(&confirm, &format!("{}:{}", node.hostaddr, node.port))?;
@@ -351,9 +367,15 @@ async fn submit<J: klustron::jobs::Job>(c: &ClusterDetail, job: &J) -> Result<i6
 
 #[cfg(feature = "ssr")]
 fn count(field: &'static str, raw: &str) -> Result<u16, AppError> {
-    crate::domain::field::number_in(raw, 1, crate::domain::cluster::MAX_COUNT, "")
-        .map(|n| n as u16)
-        .map_err(|m| AppError::invalid(field, m))
+    crate::domain::field::number_in(
+        crate::lang::request_locale(),
+        raw,
+        1,
+        crate::domain::cluster::MAX_COUNT,
+        "",
+    )
+    .map(|n| n as u16)
+    .map_err(|m| AppError::invalid(field, m))
 }
 
 /// The chosen machines (canonical addresses) once every one is a running machine of
@@ -365,10 +387,14 @@ async fn room(
     count: usize,
 ) -> Result<Vec<String>, AppError> {
     use crate::backend::{cluster_plan::room_checks, klustron::klustron};
-    let hosts =
-        crate::domain::cluster::host_list(raw).map_err(|m| AppError::invalid("hosts", m))?;
+    let hosts = crate::domain::cluster::host_list(crate::lang::request_locale(), raw)
+        .map_err(|m| AppError::invalid("hosts", m))?;
     let machines = klustron()?.meta().await?.machines().await?;
-    match room_checks(&machines, t, &hosts, count).0.into_iter().find(|c| !c.ok) {
+    match room_checks(crate::lang::request_locale(), &machines, t, &hosts, count)
+        .0
+        .into_iter()
+        .find(|c| !c.ok)
+    {
         Some(c) => Err(AppError::invalid("hosts", c.text)),
         None => Ok(hosts),
     }
@@ -381,7 +407,10 @@ fn confirmed(typed: &str, expected: &str) -> Result<(), AppError> {
     } else {
         Err(AppError::invalid(
             "confirm",
-            format!("Type {expected} exactly to confirm · 请输入 {expected} 以确认删除"),
+            fill!(
+                td_string!(crate::lang::request_locale(), api_cluster.type_to_confirm),
+                name = expected
+            ),
         ))
     }
 }

@@ -71,9 +71,9 @@ pub async fn plan_cluster(draft: ClusterDraft) -> Result<ClusterPlan, AppError> 
     use crate::backend::{auth::guard, cluster_plan, klustron::klustron};
     let run = async {
         guard::require_user()?;
-        let valid = cluster_plan::validated(&draft)?;
+        let valid = cluster_plan::validated(crate::lang::request_locale(), &draft)?;
         let machines = klustron()?.meta().await?.machines().await?;
-        Ok(cluster_plan::plan(&valid, &machines))
+        Ok(cluster_plan::plan(crate::lang::request_locale(), &valid, &machines))
     };
     super::finish(run.await)
 }
@@ -85,9 +85,9 @@ pub async fn create_cluster(draft: ClusterDraft) -> Result<i64, AppError> {
     use crate::backend::{app_state, auth::guard, cluster_plan, jobs, klustron::klustron};
     let run = async {
         let who = guard::require(crate::domain::access::Privilege::ClusterCreate, None).await?;
-        let valid = cluster_plan::validated(&draft)?;
+        let valid = cluster_plan::validated(crate::lang::request_locale(), &draft)?;
         let machines = klustron()?.meta().await?.machines().await?;
-        let plan = cluster_plan::plan(&valid, &machines);
+        let plan = cluster_plan::plan(crate::lang::request_locale(), &valid, &machines);
         if let Some(failed) = plan.checks.iter().find(|c| !c.ok) {
             return Err(AppError::invalid("", failed.text.clone()));
         }

@@ -3,6 +3,8 @@
 //! [`super::cluster`], the creation wizard's calls in [`super::cluster_create`].
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::*;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +60,10 @@ pub async fn list_clusters(query: ClusterListQuery) -> Result<ClusterPage, AppEr
         if search.chars().count() > 64 || search.chars().any(char::is_control) {
             return Err(AppError::invalid(
                 "search",
-                "Search: at most 64 characters · 搜索内容过长",
+                td_string!(
+                    crate::lang::request_locale(),
+                    api_clusters.search_at_most_64_characters
+                ),
             ));
         }
         let page = query.page.clamp(1, 1_000_000);

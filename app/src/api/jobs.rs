@@ -3,6 +3,7 @@
 //! `/KunlunXPanel/api/jobs/{id}/events` (see `backend::jobs::events`).
 
 use crate::error::AppError;
+use crate::i18n::*;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -16,11 +17,11 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
-    pub fn label(self) -> &'static str {
+    pub fn label(self, l: Locale) -> &'static str {
         match self {
-            JobStatus::Running => "running · 执行中",
-            JobStatus::Done => "done · 成功",
-            JobStatus::Failed => "failed · 失败",
+            JobStatus::Running => td_string!(l, job_status.running),
+            JobStatus::Done => td_string!(l, job_status.done),
+            JobStatus::Failed => td_string!(l, common.failed),
         }
     }
 }
@@ -37,13 +38,13 @@ pub enum StepKind {
 }
 
 impl StepKind {
-    pub fn label(self) -> &'static str {
+    pub fn label(self, l: Locale) -> &'static str {
         match self {
-            StepKind::Initialise => "Initialise · 初始化",
-            StepKind::ComputeNode => "Install compute node · 安装计算节点",
-            StepKind::Shard => "Install shard · 安装shard",
-            StepKind::Run => "Run · 执行",
-            StepKind::Finish => "Finish · 完成",
+            StepKind::Initialise => td_string!(l, job_step.initialise),
+            StepKind::ComputeNode => td_string!(l, job_step.compute_node),
+            StepKind::Shard => td_string!(l, job_step.shard),
+            StepKind::Run => td_string!(l, job_step.run),
+            StepKind::Finish => td_string!(l, job_step.finish),
         }
     }
     pub fn key(self) -> &'static str {
@@ -112,36 +113,6 @@ pub struct JobView {
     pub updated_at: i64,
 }
 
-impl JobView {
-    /// (English, Chinese) name of the job type; the type itself if it has no name.
-    pub fn names(&self) -> (String, String) {
-        job_names(&self.job_type).map_or_else(
-            || (self.job_type.clone(), self.job_type.clone()),
-            |(en, zh)| (en.to_owned(), zh.to_owned()),
-        )
-    }
-}
-
-/// (English, Chinese) names of a cluster_mgr job type, as XPanel's operation log names
-/// them (`config/myconfig.php`).
-pub fn job_names(job_type: &str) -> Option<(&'static str, &'static str)> {
-    Some(match job_type {
-        "create_machine" => ("Add machine", "新增计算机"),
-        "update_machine" => ("Edit machine", "编辑计算机"),
-        "delete_machine" => ("Delete machine", "删除计算机"),
-        "create_cluster" => ("Create cluster", "新增集群"),
-        "delete_cluster" => ("Delete cluster", "删除集群"),
-        "add_shards" => ("Add shards", "新增shard"),
-        "add_comps" => ("Add compute nodes", "增加计算节点"),
-        "add_nodes" => ("Add storage nodes", "增加存储节点"),
-        "delete_shard" => ("Delete shard", "删除shard"),
-        "delete_comp" => ("Delete compute node", "删除计算节点"),
-        "delete_node" => ("Delete storage node", "删除存储节点"),
-        "get_status" => ("Job status", "查询任务状态"),
-        _ => return None,
-    })
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct JobListQuery {
@@ -182,7 +153,10 @@ pub async fn list_jobs(query: JobListQuery) -> Result<JobPage, AppError> {
             _ => {
                 return Err(AppError::invalid(
                     "status",
-                    "Status: running, done or failed · 状态只能是执行中、成功或失败",
+                    td_string!(
+                        crate::lang::request_locale(),
+                        api_jobs.status_running_done_or_failed
+                    ),
                 ))
             }
         };

@@ -3,6 +3,8 @@
 
 use crate::domain::machine::{MachineForm, MachineKind};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::*;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +88,10 @@ pub async fn list_machines(query: MachineListQuery) -> Result<MachinePage, AppEr
         {
             return Err(AppError::invalid(
                 "search",
-                "Search by IP address: digits, a-f, '.' and ':' only · 只能按IP地址搜索",
+                td_string!(
+                    crate::lang::request_locale(),
+                    api_machines.search_by_ip_address_digits_a
+                ),
             ));
         }
         let kind = match q.kind.as_str() {
@@ -217,7 +222,7 @@ pub async fn machine_instances(hostaddr: String) -> Result<Vec<InstanceRow>, App
             part: c.name,
             port: c.port,
             role: match c.mysql_port {
-                Some(m) => format!("PostgreSQL {} · MySQL {m}", c.port),
+                Some(m) => format!("PostgreSQL {}, MySQL {m}", c.port),
                 None => format!("PostgreSQL {}", c.port),
             },
             status: c.status.as_str().to_owned(),
@@ -275,7 +280,10 @@ pub async fn delete_machine(
         if confirm.trim() != hostaddr.trim() {
             return Err(AppError::invalid(
                 "confirm",
-                "Type the machine's IP address exactly to confirm · 请输入IP地址以确认删除",
+                td_string!(
+                    crate::lang::request_locale(),
+                    api_machines.type_the_machine_s_ip_address
+                ),
             ));
         }
         let host = host.to_string();
@@ -292,7 +300,7 @@ pub async fn delete_machine(
 
 #[cfg(feature = "ssr")]
 fn validated(form: &MachineForm) -> Result<crate::domain::machine::ValidMachine, AppError> {
-    form.validate().map_err(|errors| {
+    form.validate(crate::lang::request_locale()).map_err(|errors| {
         let first = &errors[0];
         AppError::invalid(first.field, first.message.clone())
     })

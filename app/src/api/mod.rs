@@ -10,12 +10,14 @@ pub mod jobs;
 pub mod machines;
 pub mod operations;
 pub mod overview;
+pub mod preferences;
 pub mod users;
 
 use server_fn::ServerFn;
 
 /// Server functions callable without a session.
-pub const PUBLIC_ENDPOINTS: &[&str] = &[<auth::Login as ServerFn>::PATH];
+pub const PUBLIC_ENDPOINTS: &[&str] =
+    &[<auth::Login as ServerFn>::PATH, <preferences::SetLanguage as ServerFn>::PATH];
 
 /// Server functions callable by a user who must still change the password.
 pub const PASSWORD_CHANGE_ENDPOINTS: &[&str] =

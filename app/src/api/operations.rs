@@ -13,13 +13,16 @@ pub struct OperationRow {
     pub id: i64,
     /// Job type or audit action, as recorded.
     pub action: String,
-    /// Its name in Chinese and English, when known.
+    /// Its name in the reader's language, when known.
     pub name: String,
     pub user: String,
     pub target: String,
     pub status: String,
+    /// As Klustron's metadata writes it (its server's local time).
     pub started: String,
     pub ended: String,
+    /// Unix seconds, for console audit entries (shown in the reader's time zone).
+    pub at: Option<i64>,
     pub detail: String,
 }
 
@@ -73,9 +76,7 @@ pub async fn list_operations(
                     .await?
                     .into_iter()
                     .map(|j| OperationRow {
-                        name: super::jobs::job_names(&j.job_type)
-                            .map(|(en, zh)| format!("{zh} · {en}"))
-                            .unwrap_or_default(),
+                        name: crate::lang::job_name(crate::lang::request_locale(), &j.job_type),
                         id: j.id,
                         action: j.job_type,
                         user: j.user_name,
@@ -83,6 +84,7 @@ pub async fn list_operations(
                         status: j.status,
                         started: j.when_started,
                         ended: j.when_ended,
+                        at: None,
                         // The memo is cluster_mgr's JSON; shown as text, never as markup.
                         detail: j.memo.chars().take(500).collect(),
                     })
@@ -91,9 +93,16 @@ pub async fn list_operations(
             }
             "console" => {
                 let q = &filter;
-                let filter =
-                    AuditFilter::parse(&q.user, &q.action, &q.outcome, &q.from, &q.to, &q.text)
-                        .map_err(|e| AppError::invalid(e.field, e.message))?;
+                let filter = AuditFilter::parse(
+                    crate::lang::request_locale(),
+                    &q.user,
+                    &q.action,
+                    &q.outcome,
+                    &q.from,
+                    &q.to,
+                    &q.text,
+                )
+                .map_err(|e| AppError::invalid(e.field, e.message))?;
                 let (records, total) =
                     app_state()?.store.audit_page(&filter, limit, offset).await?;
                 let rows = records
@@ -105,8 +114,9 @@ pub async fn list_operations(
                         user: a.user_name,
                         target: a.target,
                         status: a.outcome,
-                        started: crate::time::utc(a.at),
+                        started: String::new(),
                         ended: String::new(),
+                        at: Some(a.at),
                         detail: if a.client_addr.is_empty() {
                             a.detail
                         } else {

@@ -3,6 +3,10 @@
 //! what a user may do ends that user's sessions.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::*;
+#[cfg(feature = "ssr")]
+use crate::lang::fill;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -94,12 +98,16 @@ pub async fn create_user(name: String, role_id: i64, password: String) -> Result
     use crate::domain::{NewPassword, UserName};
     let run = async {
         let (state, who) = admin().await?;
-        let name = UserName::parse(&name).map_err(|e| AppError::invalid("name", e.to_string()))?;
+        let name = UserName::parse(&name)
+            .map_err(|e| AppError::invalid("name", e.message(crate::lang::request_locale())))?;
         role(&state, role_id).await?;
         let pw = NewPassword::parse(name.as_str(), "", &password, &password)
-            .map_err(|e| AppError::invalid("password", e.to_string()))?;
+            .map_err(|e| AppError::invalid("password", e.message(crate::lang::request_locale())))?;
         if state.store.user_by_name(name.as_str()).await?.is_some() {
-            return Err(AppError::invalid("name", "This user name is taken · 用户名已存在"));
+            return Err(AppError::invalid(
+                "name",
+                td_string!(crate::lang::request_locale(), api_users.this_user_name_is_taken),
+            ));
         }
         let hash = password::hash(pw.expose()).await?;
         let id = state.store.create_account(name.as_str(), &hash.0, role_id).await?;
@@ -141,7 +149,7 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
         let (state, who) = admin().await?;
         let user = account(&state, id).await?;
         let pw = NewPassword::parse(&user.name, "", &password, &password)
-            .map_err(|e| AppError::invalid("password", e.to_string()))?;
+            .map_err(|e| AppError::invalid("password", e.message(crate::lang::request_locale())))?;
         let hash = hashing::hash(pw.expose()).await?;
         state.store.reset_password(id, &hash.0).await?;
         audit(&state, &who, "reset_password", &user.name, "must change at next login").await;
@@ -159,13 +167,19 @@ pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
         if user.id == who.user_id {
             return Err(AppError::invalid(
                 "",
-                "You cannot delete your own account · 不能删除自己的账号",
+                td_string!(
+                    crate::lang::request_locale(),
+                    api_users.you_cannot_delete_your_own_account
+                ),
             ));
         }
         if confirm.trim() != user.name {
             return Err(AppError::invalid(
                 "confirm",
-                format!("Type {} to confirm · 请输入用户名确认", user.name),
+                fill!(
+                    td_string!(crate::lang::request_locale(), api_cluster.type_to_confirm),
+                    name = user.name
+                ),
             ));
         }
         keeps_a_super_dba(&state, &user, false).await?;
@@ -200,9 +214,13 @@ pub async fn save_role(
         list.dedup();
         let joined = Privilege::join(&list);
         if id == 0 {
-            let name = valid_role_name(&name).map_err(|m| AppError::invalid("name", m))?;
+            let name = valid_role_name(crate::lang::request_locale(), &name)
+                .map_err(|m| AppError::invalid("name", m))?;
             if state.store.roles().await?.iter().any(|r| r.name.eq_ignore_ascii_case(&name)) {
-                return Err(AppError::invalid("name", "This role exists · 角色已存在"));
+                return Err(AppError::invalid(
+                    "name",
+                    td_string!(crate::lang::request_locale(), api_users.this_role_exists),
+                ));
             }
             let id = state.store.create_role(&name, &joined).await?;
             audit(&state, &who, "create_role", &name, &joined).await;
@@ -212,7 +230,10 @@ pub async fn save_role(
             if r.builtin || !state.store.update_role(id, &joined).await? {
                 return Err(AppError::invalid(
                     "",
-                    "Built-in roles cannot be changed · 内置角色不能修改",
+                    td_string!(
+                        crate::lang::request_locale(),
+                        api_users.built_in_roles_cannot_be_changed
+                    ),
                 ));
             }
             audit(&state, &who, "update_role", &r.name, &joined).await;
@@ -230,7 +251,10 @@ pub async fn delete_role(id: i64) -> Result<(), AppError> {
         if !state.store.delete_role(id).await? {
             return Err(AppError::invalid(
                 "",
-                "Built-in roles and roles someone has cannot be deleted · 内置角色或仍在使用的角色不能删除",
+                td_string!(
+                    crate::lang::request_locale(),
+                    api_users.built_in_roles_and_roles_someone
+                ),
             ));
         }
         audit(&state, &who, "delete_role", &r.name, "").await;
@@ -260,7 +284,7 @@ pub async fn add_grant(
             if meta.cluster(c).await?.is_none() {
                 return Err(AppError::invalid(
                     "cluster_id",
-                    format!("No cluster {c} · 集群不存在"),
+                    fill!(td_string!(crate::lang::request_locale(), api_users.no_cluster), c = c),
                 ));
             }
         }
@@ -270,7 +294,7 @@ pub async fn add_grant(
             if u <= f {
                 return Err(AppError::invalid(
                     "valid_until",
-                    "The end must be after the start · 结束时间必须晚于开始时间",
+                    td_string!(crate::lang::request_locale(), api_users.the_end_must_be_after_the),
                 ));
             }
         }
@@ -318,11 +342,12 @@ async fn role(
     state: &AppState,
     id: i64,
 ) -> Result<crate::backend::store::access::RoleRecord, AppError> {
-    state
-        .store
-        .role(id)
-        .await?
-        .ok_or_else(|| AppError::invalid("role_id", "No such role · 角色不存在"))
+    state.store.role(id).await?.ok_or_else(|| {
+        AppError::invalid(
+            "role_id",
+            td_string!(crate::lang::request_locale(), api_users.no_such_role),
+        )
+    })
 }
 
 /// Refuses a change that would leave no enabled super_dba (`stays` says whether `user`
@@ -339,7 +364,7 @@ async fn keeps_a_super_dba(
     if state.store.active_with_role(user.role_id).await? <= 1 {
         return Err(AppError::invalid(
             "",
-            "This is the last enabled super_dba; keep it so someone can manage users · 这是最后一个可用的super_dba账号",
+            td_string!(crate::lang::request_locale(), api_users.this_is_the_last_enabled_super),
         ));
     }
     Ok(())

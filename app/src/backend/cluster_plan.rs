@@ -3,6 +3,8 @@
 //! Placement follows cluster_mgr's own rule (`klustron::placement`), so the preview
 //! names the machines and ports cluster_mgr will pick.
 
+use crate::i18n::*;
+use crate::lang::fill;
 use klustron::jobs::{CpuLimitMode, CreateCluster, Degrade, HaMode, MachineType};
 use klustron::metadata::model::NodeStats;
 use klustron::metadata::Machine;
@@ -13,8 +15,8 @@ use crate::domain::cluster::{ClusterDraft, ValidCluster};
 use crate::error::AppError;
 
 /// The draft's first problem as a validation error on its field.
-pub fn validated(draft: &ClusterDraft) -> Result<ValidCluster, AppError> {
-    draft.validate().map_err(|errors| {
+pub fn validated(l: Locale, draft: &ClusterDraft) -> Result<ValidCluster, AppError> {
+    draft.validate(l).map_err(|errors| {
         let first = &errors[0];
         AppError::invalid(first.field, first.message.clone())
     })
@@ -44,29 +46,29 @@ pub fn offered(machines: &[Machine]) -> Vec<OfferedMachine> {
 /// Pre-checks for `count` instances of type `t` on `chosen` machines (all running ones
 /// when empty): every chosen machine registered and running, and room for all.
 pub fn room_checks(
+    l: Locale,
     machines: &[Machine],
     t: MachineType,
     chosen: &[String],
     count: usize,
 ) -> (Vec<PreCheck>, Option<Vec<(String, u16)>>) {
-    let (en, zh) = match t {
-        MachineType::Storage => ("storage", "存储"),
-        MachineType::Computer => ("compute", "计算"),
+    let kind = match t {
+        MachineType::Storage => td_string!(l, plan.storage),
+        MachineType::Computer => td_string!(l, plan.compute),
     };
     let mut checks = vec![];
     for host in chosen {
         match machines.iter().find(|m| &m.hostaddr == host && m.machine_type == Some(t)) {
             None => checks.push(PreCheck {
                 ok: false,
-                text: format!(
-                    "{host} is not a registered {en} machine · {host} 不是已登记的{zh}机器"
-                ),
+                text: fill!(td_string!(l, plan.not_registered), host = host, kind = kind),
             }),
             Some(m) if m.node_stats != NodeStats::Running => checks.push(PreCheck {
                 ok: false,
-                text: format!(
-                    "{host} is not running (status {}); choose another machine · {host} 不在线",
-                    m.node_stats.as_str()
+                text: fill!(
+                    td_string!(l, plan.not_running),
+                    host = host,
+                    status = m.node_stats.as_str()
                 ),
             }),
             Some(_) => {}
@@ -81,27 +83,28 @@ pub fn room_checks(
     let placed = if checks.is_empty() { place(machines, t, chosen, count) } else { None };
     checks.push(PreCheck {
         ok: placed.is_some(),
-        text: format!(
-            "{count} {en} instance(s) needed; {running} running {en} machine(s) have room for {room} · 需要{count}个{zh}实例，{running}台在线机器可容纳{room}个"
+        text: fill!(
+            td_string!(l, plan.room),
+            count = count,
+            kind = kind,
+            running = running,
+            room = room
         ),
     });
     (checks, placed)
 }
 
 /// The review of a valid cluster against the machines as they are.
-pub fn plan(c: &ValidCluster, machines: &[Machine]) -> ClusterPlan {
+pub fn plan(l: Locale, c: &ValidCluster, machines: &[Machine]) -> ClusterPlan {
     let nodes = usize::from(c.shards) * usize::from(c.replicas);
     let (mut checks, storage) =
-        room_checks(machines, MachineType::Storage, &c.storage_hosts, nodes);
+        room_checks(l, machines, MachineType::Storage, &c.storage_hosts, nodes);
     let (comp_checks, comps) =
-        room_checks(machines, MachineType::Computer, &c.compute_hosts, usize::from(c.comps));
+        room_checks(l, machines, MachineType::Computer, &c.compute_hosts, usize::from(c.comps));
     checks.extend(comp_checks);
     checks.push(PreCheck {
         ok: c.fullsync_level < c.replicas,
-        text: format!(
-            "Fullsync level {} < {} replica(s) per shard · 强同步备机个数小于副本数",
-            c.fullsync_level, c.replicas
-        ),
+        text: fill!(td_string!(l, plan.fullsync), f = c.fullsync_level, r = c.replicas),
     });
     let shards: Vec<Vec<Placed>> = storage
         .map(|s| spread_primaries(&s, usize::from(c.replicas)))
@@ -119,17 +122,14 @@ pub fn plan(c: &ValidCluster, machines: &[Machine]) -> ClusterPlan {
         .into_iter()
         .map(|(hostaddr, port)| Placed { hostaddr, mysql_port: port.checked_add(1), port })
         .collect();
-    let mut warnings = c.warnings();
+    let mut warnings = c.warnings(l);
     if let Some(shared) = shards.iter().position(|s| {
         let mut hosts: Vec<&str> = s.iter().map(|p| p.hostaddr.as_str()).collect();
         hosts.sort_unstable();
         hosts.dedup();
         hosts.len() < s.len()
     }) {
-        warnings.push(format!(
-            "Shard {} has replicas on the same machine: losing that machine loses them together · 同一shard的多个副本位于同一台机器",
-            shared + 1
-        ));
+        warnings.push(fill!(td_string!(l, plan.shared_machine), s = shared + 1));
     }
     ClusterPlan { shards, comps, checks, warnings }
 }

@@ -3,6 +3,8 @@
 //! banner and progress views render what it delivers.
 
 use crate::api::jobs::{JobStatus, JobView, StepState};
+use crate::i18n::*;
+use crate::lang::fill;
 use crate::paths;
 use leptos::prelude::*;
 
@@ -31,9 +33,10 @@ mod stream {
     use web_sys::{EventSource, MessageEvent};
 
     pub fn open(id: i64, job: RwSignal<Option<JobView>>, problem: RwSignal<Option<String>>) {
+        let i18n = use_i18n();
         let url = format!("{}/jobs/{id}/events", paths::API);
         let Ok(source) = EventSource::new(&url) else {
-            problem.set(Some("Cannot open the job's event stream · 无法连接任务进度".into()));
+            problem.set(Some(tu_string!(i18n, job.no_event_stream).into()));
             return;
         };
         let closer = source.clone();
@@ -49,15 +52,12 @@ mod stream {
                         closer.close();
                     }
                 }
-                Err(_) => problem.set(Some("Unreadable progress from the console".into())),
+                Err(_) => problem.set(Some(tu_string!(i18n, job.unreadable).into())),
             }
         });
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             // The browser reconnects by itself (the server asked for a 1 s retry).
-            problem.set(Some(
-                "Lost the connection to the console; reconnecting… · 与控制台的连接中断，正在重连"
-                    .into(),
-            ));
+            problem.set(Some(tu_string!(i18n, job.lost_the_connection_to_the_console).into()));
         });
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -72,6 +72,7 @@ mod stream {
 /// cluster_mgr's own words. `on_end` runs once with whether it succeeded.
 #[component]
 pub fn JobBanner(id: i64, on_end: Callback<bool>) -> impl IntoView {
+    let i18n = use_i18n();
     let (job, problem) = use_job(id, None);
     let ended = StoredValue::new(false);
     Effect::new(move |_| {
@@ -83,18 +84,19 @@ pub fn JobBanner(id: i64, on_end: Callback<bool>) -> impl IntoView {
         }
     });
     let text = move || match job.get() {
-        None => format!("Job {id}: submitted · 任务已提交"),
+        None => fill!(tu_string!(i18n, job.submitted), id = id),
         Some(j) => {
-            let (en, zh) = j.names();
-            let what = format!("{en} · {zh} {}", j.target);
-            match j.status {
+            let l = i18n.get_locale_untracked();
+            let what = format!("{} {}", crate::lang::job_name(l, &j.job_type), j.target);
+            let (template, detail) = match j.status {
                 JobStatus::Running if !j.notice.is_empty() => {
-                    format!("{what}: running; {} · 执行中", j.notice)
+                    (td_string!(l, job.running_notice), j.notice)
                 }
-                JobStatus::Running => format!("{what}: running… {}% · 执行中", j.percent),
-                JobStatus::Done => format!("{what}: done · 成功"),
-                JobStatus::Failed => format!("{what}: failed · 失败 — {}", j.error),
-            }
+                JobStatus::Running => (td_string!(l, job.running_percent), j.percent.to_string()),
+                JobStatus::Done => (td_string!(l, job.done), String::new()),
+                JobStatus::Failed => (td_string!(l, job.failed), j.error),
+            };
+            fill!(template, what = what, detail = detail)
         }
     };
     let status = move || job.get().map_or(JobStatus::Running, |j| j.status);
@@ -108,7 +110,7 @@ pub fn JobBanner(id: i64, on_end: Callback<bool>) -> impl IntoView {
         >
             <p>
                 {text} " "
-                <a class="underline" href=format!("{}/{id}", paths::JOBS)>"Details · 详情"</a>
+                <a class="underline" href=format!("{}/{id}", paths::JOBS)>{t!(i18n, job.details)}</a>
             </p>
             <Show when=move || status() == JobStatus::Running>
                 <ProgressBar percent=Signal::derive(move || job.get().map_or(0, |j| j.percent))/>
@@ -122,6 +124,7 @@ pub fn JobBanner(id: i64, on_end: Callback<bool>) -> impl IntoView {
 /// when it failed, cluster_mgr's error text.
 #[component]
 pub fn JobProgress(job: RwSignal<Option<JobView>>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         {move || {
             job.get()
@@ -134,7 +137,7 @@ pub fn JobProgress(job: RwSignal<Option<JobView>>) -> impl IntoView {
                                     class=format!("rounded px-2 py-0.5 text-sm font-medium {}", status_class(status))
                                     data-test="job-status"
                                 >
-                                    {status.label()}
+                                    {status.label(i18n.get_locale_untracked())}
                                 </span>
                                 <span class="text-sm text-slate-600" data-test="job-percent">
                                     {format!("{}%", j.percent)}
@@ -159,7 +162,7 @@ pub fn JobProgress(job: RwSignal<Option<JobView>>) -> impl IntoView {
                                         </p>
                                     }
                                 })}
-                            <ol class="mt-4 space-y-1" aria-label="Steps · 步骤">
+                            <ol class="mt-4 space-y-1" aria-label=tu_string!(i18n, common.steps)>
                                 {j
                                     .steps
                                     .into_iter()
@@ -181,7 +184,7 @@ pub fn JobProgress(job: RwSignal<Option<JobView>>) -> impl IntoView {
                                                     {mark}
                                                 </span>
                                                 <span>
-                                                    {s.kind.label()}
+                                                    {s.kind.label(i18n.get_locale_untracked())}
                                                     {(s.index > 1
                                                         || matches!(
                                                             s.kind,

@@ -4,4 +4,5 @@ pub mod focus;
 pub mod form;
 pub mod job;
 pub mod list;
+pub mod local_time;
 pub mod topology;

@@ -7,6 +7,8 @@
 //! colours are Tailwind classes, so the picture follows the light or dark theme.
 
 use crate::api::{cluster::ClusterDetail, cluster_create::ClusterPlan};
+use crate::i18n::*;
+use crate::lang::fill;
 use leptos::prelude::*;
 
 /// One instance: where it runs and how it is doing.
@@ -134,7 +136,7 @@ const ROW_SHARDS: i32 = 120;
 const SHARD_HEAD: i32 = 22;
 
 /// Positions every box and line. Rows are centred on the widest one.
-pub fn layout(t: &Topology) -> Layout {
+pub fn layout(t: &Topology, lang: Locale) -> Layout {
     let row = |n: usize, w: i32| if n == 0 { 0 } else { n as i32 * (w + GAP) - GAP };
     let shard_w = |s: &ShardTopology| row(s.nodes.len().max(1), NODE_W) + 2 * PAD;
     let shards_w = t.shards.iter().map(|s| shard_w(s) + GAP).sum::<i32>() - GAP;
@@ -187,7 +189,7 @@ pub fn layout(t: &Topology) -> Layout {
             w,
             h: shard_h,
             // One line: the replicas sit right under it.
-            label: format!("{} · {} node(s)", s.name, s.nodes.len()),
+            label: fill!(td_string!(lang, topology.shard_label), name = s.name, n = s.nodes.len()),
             sub: String::new(),
         });
         centres.push(x + w / 2);
@@ -200,7 +202,11 @@ pub fn layout(t: &Topology) -> Layout {
                 (true, true) => Kind::Primary,
                 (true, false) => Kind::Replica,
             };
-            let role = if n.primary { "primary" } else { "replica" };
+            let role = if n.primary {
+                td_string!(lang, common.primary)
+            } else {
+                td_string!(lang, common.replica)
+            };
             out.shapes.push(Shape {
                 kind,
                 x: nx,
@@ -238,7 +244,7 @@ pub fn layout(t: &Topology) -> Layout {
             y: row_machines,
             w: NODE_W,
             h: NODE_H,
-            label: "machine".into(),
+            label: td_string!(lang, topology.machine).into(),
             sub: (*m).to_owned(),
         });
     }
@@ -259,13 +265,14 @@ fn classes(kind: Kind) -> &'static str {
 /// The picture, with a text summary for screen readers.
 #[component]
 pub fn TopologyView(topology: Topology) -> impl IntoView {
-    let l = layout(&topology);
+    let i18n = use_i18n();
+    let l = layout(&topology, i18n.get_locale_untracked());
     let hosts = l.shapes.iter().filter(|s| s.kind == Kind::Machine).count();
-    let summary = format!(
-        "Topology · 拓扑: {} compute node(s), {} shard(s), {} machine(s)",
-        topology.comps.len(),
-        topology.shards.len(),
-        hosts
+    let summary = fill!(
+        tu_string!(i18n, topology.summary),
+        comps = topology.comps.len(),
+        shards = topology.shards.len(),
+        hosts = hosts
     );
     view! {
         // Focusable: a wide picture scrolls, and the keyboard must be able to scroll it.
@@ -324,7 +331,7 @@ mod tests {
 
     #[test]
     fn every_instance_and_machine_is_drawn_once() {
-        let l = layout(&two_shards());
+        let l = layout(&two_shards(), Locale::en);
         let count = |k| l.shapes.iter().filter(|s| s.kind == k).count();
         assert_eq!(count(Kind::Compute), 2);
         assert_eq!(count(Kind::Shard), 2);
@@ -335,7 +342,7 @@ mod tests {
 
     #[test]
     fn every_instance_is_linked_to_its_machine() {
-        let l = layout(&two_shards());
+        let l = layout(&two_shards(), Locale::en);
         let machine_top = l.shapes.iter().find(|s| s.kind == Kind::Machine).unwrap().y;
         let to_machines = l.links.iter().filter(|k| k.3 == machine_top).count();
         assert_eq!(to_machines, 6, "2 compute nodes + 4 storage nodes");
@@ -343,7 +350,7 @@ mod tests {
 
     #[test]
     fn nothing_leaves_the_picture_and_boxes_in_a_row_do_not_overlap() {
-        let l = layout(&two_shards());
+        let l = layout(&two_shards(), Locale::en);
         for s in &l.shapes {
             assert!(s.x >= 0 && s.y >= 0, "{s:?}");
             assert!(s.x + s.w <= l.width && s.y + s.h <= l.height, "{s:?}");
@@ -357,7 +364,7 @@ mod tests {
     fn a_stopped_instance_is_drawn_as_down() {
         let mut t = two_shards();
         t.shards[0].nodes[1].healthy = false;
-        let l = layout(&t);
+        let l = layout(&t, Locale::en);
         assert_eq!(l.shapes.iter().filter(|s| s.kind == Kind::Down).count(), 1);
     }
 }

@@ -3,6 +3,7 @@
 //! within a time window. Shared by the browser (to show what a role allows) and the
 //! server (where `backend::access` decides).
 
+use crate::i18n::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -52,17 +53,17 @@ impl Privilege {
         Self::ALL.into_iter().find(|p| p.key() == key)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, l: Locale) -> &'static str {
         match self {
-            Privilege::MachineAdd => "Add machines · 新增计算机",
-            Privilege::MachineEdit => "Edit machines · 编辑计算机",
-            Privilege::MachineDelete => "Delete machines · 删除计算机",
-            Privilege::ClusterCreate => "Create clusters · 新增集群",
-            Privilege::ClusterDelete => "Delete clusters · 删除集群",
-            Privilege::ClusterScale => "Scale clusters (shards, nodes) · 扩缩容",
-            Privilege::BackupRestore => "Backup and restore · 备份恢复",
-            Privilege::NodeControl => "Start / stop nodes · 启停节点",
-            Privilege::UsersRoles => "Users, roles and grants · 用户角色授权",
+            Privilege::MachineAdd => td_string!(l, privilege.machine_add),
+            Privilege::MachineEdit => td_string!(l, privilege.machine_edit),
+            Privilege::MachineDelete => td_string!(l, privilege.machine_delete),
+            Privilege::ClusterCreate => td_string!(l, privilege.cluster_create),
+            Privilege::ClusterDelete => td_string!(l, privilege.cluster_delete),
+            Privilege::ClusterScale => td_string!(l, privilege.cluster_scale),
+            Privilege::BackupRestore => td_string!(l, privilege.backup_restore),
+            Privilege::NodeControl => td_string!(l, privilege.node_control),
+            Privilege::UsersRoles => td_string!(l, privilege.users_roles),
         }
     }
 
@@ -96,13 +97,13 @@ pub const DBA: &str = "DBA";
 pub const READ_ONLY: &str = "read-only";
 
 /// A role name: 1-32 letters, digits, `_` or `-`.
-pub fn valid_role_name(name: &str) -> Result<String, String> {
+pub fn valid_role_name(l: Locale, name: &str) -> Result<String, String> {
     let n = name.trim();
     if n.is_empty()
         || n.len() > 32
         || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
-        return Err("1 to 32 letters, digits, _ or - · 角色名只能包含字母、数字、_和-".into());
+        return Err(td_string!(l, access.role_name_shape).into());
     }
     Ok(n.to_owned())
 }
@@ -120,9 +121,9 @@ mod tests {
 
     #[test]
     fn role_names() {
-        assert!(valid_role_name("ops-team_2").is_ok());
+        assert!(valid_role_name(Locale::en, "ops-team_2").is_ok());
         for bad in ["", " ", "a b", "x'--", &"r".repeat(33)] {
-            assert!(valid_role_name(bad).is_err(), "{bad}");
+            assert!(valid_role_name(Locale::en, bad).is_err(), "{bad}");
         }
     }
 }

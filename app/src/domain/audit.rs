@@ -2,6 +2,8 @@
 //! typed values (a fixed outcome, a day range in Unix seconds, bounded text).
 
 use super::field::{clip, FieldError};
+use crate::i18n::*;
+use crate::lang::fill;
 use crate::time::parse_utc_date;
 
 /// A checked filter for the console's audit log; empty fields do not filter.
@@ -26,6 +28,7 @@ const MAX_TEXT: usize = 100;
 impl AuditFilter {
     /// Checks the raw fields of the filter form; the first bad field is named.
     pub fn parse(
+        l: Locale,
         user: &str,
         action: &str,
         outcome: &str,
@@ -38,12 +41,15 @@ impl AuditFilter {
         let user = some(user);
         if user.as_ref().is_some_and(|u| u.chars().count() > 64 || u.chars().any(char::is_control))
         {
-            return Err(err("user", "At most 64 printable characters · 最多64个字符".into()));
+            return Err(err("user", fill!(td_string!(l, audit_filter.too_long), max = 64)));
         }
         let action = some(action);
         if let Some(a) = &action {
             if a.len() > 40 || !a.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-                return Err(err("action", format!("Not an action key: {} · 不是操作名", clip(a))));
+                return Err(err(
+                    "action",
+                    fill!(td_string!(l, audit_filter.action), value = clip(a)),
+                ));
             }
         }
         let ok = match outcome.trim() {
@@ -51,20 +57,23 @@ impl AuditFilter {
             "ok" => Some(true),
             "failed" => Some(false),
             other => {
-                return Err(err("outcome", format!("ok or failed, not {} · 结果无效", clip(other))))
+                return Err(err(
+                    "outcome",
+                    fill!(td_string!(l, audit_filter.outcome), value = clip(other)),
+                ))
             }
         };
         let day = |field, raw: &str| match raw.trim() {
             "" => Ok(None),
             s => parse_utc_date(s).map(Some).ok_or_else(|| {
-                err(field, format!("A date YYYY-MM-DD, not {} · 日期无效", clip(s)))
+                err(field, fill!(td_string!(l, audit_filter.date), value = clip(s)))
             }),
         };
         let since = day("from", from)?;
         let until = day("to", to)?.map(|t| t + 86_400);
         if let (Some(s), Some(u)) = (since, until) {
             if u <= s {
-                return Err(err("to", "The end is before the start · 结束日期早于开始日期".into()));
+                return Err(err("to", td_string!(l, audit_filter.end_before_start).into()));
             }
         }
         let text = some(text);
@@ -72,10 +81,7 @@ impl AuditFilter {
             .as_ref()
             .is_some_and(|t| t.chars().count() > MAX_TEXT || t.chars().any(char::is_control))
         {
-            return Err(err(
-                "text",
-                format!("At most {MAX_TEXT} characters · 最多{MAX_TEXT}个字符"),
-            ));
+            return Err(err("text", fill!(td_string!(l, audit_filter.too_long), max = MAX_TEXT)));
         }
         Ok(AuditFilter { user, action, ok, since, until, text })
     }
@@ -101,14 +107,24 @@ mod tests {
 
     #[test]
     fn empty_fields_do_not_filter() {
-        assert_eq!(AuditFilter::parse("", " ", "", "", "", "").unwrap(), AuditFilter::default());
+        assert_eq!(
+            AuditFilter::parse(Locale::en, "", " ", "", "", "", "").unwrap(),
+            AuditFilter::default()
+        );
     }
 
     #[test]
     fn fields_become_typed_values() {
-        let f =
-            AuditFilter::parse(" alice ", "login", "failed", "2026-11-01", "2026-11-02", "10.0")
-                .unwrap();
+        let f = AuditFilter::parse(
+            Locale::en,
+            " alice ",
+            "login",
+            "failed",
+            "2026-11-01",
+            "2026-11-02",
+            "10.0",
+        )
+        .unwrap();
         assert_eq!(f.user.as_deref(), Some("alice"));
         assert_eq!(f.ok, Some(false));
         assert_eq!(f.since, Some(1_793_491_200));
@@ -119,12 +135,24 @@ mod tests {
     #[test]
     fn bad_fields_are_named() {
         let field = |r: Result<AuditFilter, FieldError>| r.unwrap_err().field;
-        assert_eq!(field(AuditFilter::parse("", "login' OR 1=1", "", "", "", "")), "action");
-        assert_eq!(field(AuditFilter::parse("", "", "maybe", "", "", "")), "outcome");
-        assert_eq!(field(AuditFilter::parse("", "", "", "yesterday", "", "")), "from");
-        assert_eq!(field(AuditFilter::parse("", "", "", "2026-11-02", "2026-11-01", "")), "to");
-        assert_eq!(field(AuditFilter::parse(&"x".repeat(65), "", "", "", "", "")), "user");
-        assert_eq!(field(AuditFilter::parse("", "", "", "", "", &"y".repeat(101))), "text");
+        assert_eq!(
+            field(AuditFilter::parse(Locale::en, "", "login' OR 1=1", "", "", "", "")),
+            "action"
+        );
+        assert_eq!(field(AuditFilter::parse(Locale::en, "", "", "maybe", "", "", "")), "outcome");
+        assert_eq!(field(AuditFilter::parse(Locale::en, "", "", "", "yesterday", "", "")), "from");
+        assert_eq!(
+            field(AuditFilter::parse(Locale::en, "", "", "", "2026-11-02", "2026-11-01", "")),
+            "to"
+        );
+        assert_eq!(
+            field(AuditFilter::parse(Locale::en, &"x".repeat(65), "", "", "", "", "")),
+            "user"
+        );
+        assert_eq!(
+            field(AuditFilter::parse(Locale::en, "", "", "", "", "", &"y".repeat(101))),
+            "text"
+        );
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! field is sent, and the compute-node password is required rather than defaulted.
 
 use super::field::{clip, number_in, FieldError};
+use crate::i18n::*;
+use crate::lang::fill;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -27,12 +29,12 @@ impl WizardStep {
     pub fn number(self) -> usize {
         self as usize + 1
     }
-    pub fn label(self) -> &'static str {
+    pub fn label(self, l: Locale) -> &'static str {
         match self {
-            WizardStep::Basics => "Basics · 基本信息",
-            WizardStep::Topology => "Topology · 拓扑",
-            WizardStep::Resources => "Resources · 资源",
-            WizardStep::Review => "Review · 确认",
+            WizardStep::Basics => td_string!(l, wizard_step.basics),
+            WizardStep::Topology => td_string!(l, common.topology),
+            WizardStep::Resources => td_string!(l, wizard_step.resources),
+            WizardStep::Review => td_string!(l, wizard_step.review),
         }
     }
     /// The step a field is entered on, to send the user back to it.
@@ -105,11 +107,16 @@ impl Default for ClusterDraft {
 }
 
 /// HA modes cluster_mgr accepts.
-pub const HA_MODES: [(&str, &str); 3] = [
-    ("rbr", "rbr: row-based replication with fullsync (recommended) · 强同步复制（推荐）"),
-    ("mgr", "mgr: MySQL group replication · MGR组复制"),
-    ("no_rep", "no_rep: no replication, one node per shard · 无复制（每个shard一个节点）"),
-];
+pub const HA_MODES: [&str; 3] = ["rbr", "mgr", "no_rep"];
+
+/// What an HA mode means, for the form.
+pub fn ha_mode_label(l: Locale, mode: &str) -> &'static str {
+    match mode {
+        "rbr" => td_string!(l, ha_mode.rbr),
+        "mgr" => td_string!(l, ha_mode.mgr),
+        _ => td_string!(l, ha_mode.no_rep),
+    }
+}
 
 pub const MAX_COUNT: u32 = 256;
 pub const MAX_NICK: usize = 64;
@@ -147,24 +154,21 @@ pub struct ValidCluster {
 
 impl ValidCluster {
     /// What a DBA may mean but should see before submitting.
-    pub fn warnings(&self) -> Vec<String> {
-        replica_warning(u32::from(self.replicas), &self.ha_mode).into_iter().collect()
+    pub fn warnings(&self, l: Locale) -> Vec<String> {
+        replica_warning(l, u32::from(self.replicas), &self.ha_mode).into_iter().collect()
     }
 }
 
 /// Fewer than 3 replicas: allowed, but a shard cannot fail over safely.
-fn replica_warning(replicas: u32, ha_mode: &str) -> Option<String> {
-    (replicas < 3 && ha_mode != "no_rep").then(|| {
-        format!(
-            "{replicas} replica(s) per shard: a shard cannot fail over safely with fewer than 3 · 副本数少于3时shard无法可靠地主备切换"
-        )
-    })
+fn replica_warning(l: Locale, replicas: u32, ha_mode: &str) -> Option<String> {
+    (replicas < 3 && ha_mode != "no_rep")
+        .then(|| fill!(td_string!(l, cluster_rules.few_replicas), n = replicas))
 }
 
 impl ClusterDraft {
     /// Every problem on the given step (or on all steps up to it).
-    pub fn problems_up_to(&self, step: WizardStep) -> Vec<FieldError> {
-        match self.validate() {
+    pub fn problems_up_to(&self, l: Locale, step: WizardStep) -> Vec<FieldError> {
+        match self.validate(l) {
             Ok(_) => vec![],
             Err(errors) => {
                 errors.into_iter().filter(|e| WizardStep::of_field(e.field) <= step).collect()
@@ -173,16 +177,16 @@ impl ClusterDraft {
     }
 
     /// Warnings that do not block, as soon as the fields they depend on are valid.
-    pub fn warnings(&self) -> Vec<String> {
-        number_in(&self.replicas, 1, MAX_COUNT, "")
+    pub fn warnings(&self, l: Locale) -> Vec<String> {
+        number_in(l, &self.replicas, 1, MAX_COUNT, "")
             .ok()
-            .and_then(|r| replica_warning(r, &self.ha_mode))
+            .and_then(|r| replica_warning(l, r, &self.ha_mode))
             .into_iter()
             .collect()
     }
 
     /// Checks every field; returns all problems, not just the first.
-    pub fn validate(&self) -> Result<ValidCluster, Vec<FieldError>> {
+    pub fn validate(&self, l: Locale) -> Result<ValidCluster, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut check = |field: &'static str, r: Result<u32, String>| match r {
             Ok(v) => Some(v),
@@ -191,75 +195,78 @@ impl ClusterDraft {
                 None
             }
         };
-        let shards = check("shards", number_in(&self.shards, 1, MAX_COUNT, ""));
-        let replicas = check("replicas", number_in(&self.replicas, 1, MAX_COUNT, ""));
-        let comps = check("comps", number_in(&self.comps, 1, MAX_COUNT, ""));
-        let innodb = check("innodb_mb", number_in(&self.innodb_mb, 1, MAX_INNODB_MB, "MB"));
+        let shards = check("shards", number_in(l, &self.shards, 1, MAX_COUNT, ""));
+        let replicas = check("replicas", number_in(l, &self.replicas, 1, MAX_COUNT, ""));
+        let comps = check("comps", number_in(l, &self.comps, 1, MAX_COUNT, ""));
+        let innodb = check("innodb_mb", number_in(l, &self.innodb_mb, 1, MAX_INNODB_MB, "MB"));
         let fullsync =
-            check("fullsync_level", number_in(&self.fullsync_level, 0, MAX_COUNT - 1, ""));
+            check("fullsync_level", number_in(l, &self.fullsync_level, 0, MAX_COUNT - 1, ""));
         let degrade_secs = if self.degrade {
-            check("degrade_secs", number_in(&self.degrade_secs, 5, 500, "s"))
+            check("degrade_secs", number_in(l, &self.degrade_secs, 5, 500, "s"))
         } else {
             // Not used while degrade is off; XPanel's default is sent.
-            Some(number_in(&self.degrade_secs, 5, 500, "s").unwrap_or(25))
+            Some(number_in(l, &self.degrade_secs, 5, 500, "s").unwrap_or(25))
         };
         let data_mb =
-            check("data_storage_mb", number_in(&self.data_storage_mb, 1, MAX_STORAGE_MB, "MB"));
+            check("data_storage_mb", number_in(l, &self.data_storage_mb, 1, MAX_STORAGE_MB, "MB"));
         let log_mb =
-            check("log_storage_mb", number_in(&self.log_storage_mb, 1, MAX_STORAGE_MB, "MB"));
+            check("log_storage_mb", number_in(l, &self.log_storage_mb, 1, MAX_STORAGE_MB, "MB"));
         let max_gb =
-            check("max_storage_gb", number_in(&self.max_storage_gb, 1, MAX_STORAGE_GB, "GB"));
+            check("max_storage_gb", number_in(l, &self.max_storage_gb, 1, MAX_STORAGE_GB, "GB"));
         let max_conns =
-            check("max_connections", number_in(&self.max_connections, 1, MAX_CONNECTIONS, ""));
-        let cores = check("cpu_cores", number_in(&self.cpu_cores, 1, MAX_CPU_CORES, ""));
+            check("max_connections", number_in(l, &self.max_connections, 1, MAX_CONNECTIONS, ""));
+        let cores = check("cpu_cores", number_in(l, &self.cpu_cores, 1, MAX_CPU_CORES, ""));
 
         let mut bad = |field: &'static str, message: String| {
             errors.push(FieldError { field, message });
         };
         let nick = self.nick_name.trim();
         if nick.is_empty() {
-            bad("nick_name", "Enter a business name · 请输入业务名称".into());
+            bad("nick_name", td_string!(l, cluster_rules.nick_required).into());
         } else if nick.chars().count() > MAX_NICK || nick.chars().any(char::is_control) {
-            bad("nick_name", format!("At most {MAX_NICK} characters, no control characters · 业务名称不能超过{MAX_NICK}个字符"));
+            bad("nick_name", fill!(td_string!(l, cluster_rules.nick_too_long), max = MAX_NICK));
         } else if nick.contains(['\'', '"', '\\', '`', '<', '>']) {
-            bad("nick_name", "Quotes, backslashes and < > are not allowed · 业务名称不能包含引号、反斜杠或尖括号".into());
+            bad("nick_name", td_string!(l, cluster_rules.nick_chars).into());
         }
         let ha = self.ha_mode.as_str();
-        if !HA_MODES.iter().any(|(m, _)| *m == ha) {
-            bad("ha_mode", "Choose rbr, mgr or no_rep · 请选择高可用模式".into());
+        if !HA_MODES.contains(&ha) {
+            bad("ha_mode", td_string!(l, cluster_rules.ha_required).into());
         }
         if let Some(s) = shards {
             if self.install_proxysql && s != 1 {
-                bad("shards", format!("With ProxySQL a cluster has exactly one shard, not {s} · 安装ProxySQL时shard个数只能是1"));
+                bad("shards", fill!(td_string!(l, cluster_rules.proxysql_one_shard), n = s));
             }
         }
         if let Some(r) = replicas {
             if ha == "no_rep" && r != 1 {
-                bad("replicas", format!("no_rep keeps one node per shard, not {r} · 无复制模式每个shard只能有1个副本"));
+                bad("replicas", fill!(td_string!(l, cluster_rules.no_rep_one_node), n = r));
             }
             if let Some(f) = fullsync {
                 if f >= r {
-                    bad("fullsync_level", format!("Fullsync level {f} must be less than the {r} replica(s) per shard · 强同步备机个数必须小于副本数"));
+                    bad(
+                        "fullsync_level",
+                        fill!(td_string!(l, cluster_rules.fullsync_below_replicas), f = f, r = r),
+                    );
                 }
             }
         }
-        let storage_hosts = hosts("storage_hosts", &self.storage_hosts, &mut bad);
-        let compute_hosts = hosts("compute_hosts", &self.compute_hosts, &mut bad);
+        let storage_hosts = hosts(l, "storage_hosts", &self.storage_hosts, &mut bad);
+        let compute_hosts = hosts(l, "compute_hosts", &self.compute_hosts, &mut bad);
         if !["quota", "share"].contains(&self.cpu_limit_mode.as_str()) {
-            bad("cpu_limit_mode", "Choose quota or share · 请选择CPU限制模式".into());
+            bad("cpu_limit_mode", td_string!(l, cluster_rules.cpu_mode_required).into());
         }
         let user = self.computer_user.trim();
         let user_ok = user.len() <= 32
             && user.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && user.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !user_ok {
-            bad("computer_user", "1 to 32 letters, digits or _, starting with a letter or _ · 账号只能包含字母、数字和下划线，且以字母或下划线开头".into());
+            bad("computer_user", td_string!(l, cluster_rules.user_shape).into());
         }
         let pw = &self.computer_password;
         if pw.chars().count() < 8 || pw.chars().count() > 64 {
-            bad("computer_password", "8 to 64 characters · 密码长度为8到64个字符".into());
+            bad("computer_password", td_string!(l, cluster_rules.password_length).into());
         } else if !pw.chars().all(|c| c.is_ascii_graphic() && !"'\"\\`".contains(c)) {
-            bad("computer_password", "Printable ASCII without spaces, quotes or backslashes · 密码只能包含可见ASCII字符，不能有空格、引号或反斜杠".into());
+            bad("computer_password", td_string!(l, cluster_rules.password_chars).into());
         }
 
         match (
@@ -315,27 +322,28 @@ impl ClusterDraft {
 }
 
 /// Host addresses, canonical and without repeats, or what is wrong with them.
-pub fn host_list(raw: &[String]) -> Result<Vec<String>, String> {
+pub fn host_list(l: Locale, raw: &[String]) -> Result<Vec<String>, String> {
     if raw.len() > MAX_HOSTS {
-        return Err(format!("At most {MAX_HOSTS} machines · 最多选择{MAX_HOSTS}台机器"));
+        return Err(fill!(td_string!(l, cluster_rules.too_many_hosts), max = MAX_HOSTS));
     }
     let mut out: Vec<String> = Vec::with_capacity(raw.len());
     for h in raw {
         match h.trim().parse::<IpAddr>() {
             Ok(ip) if !out.contains(&ip.to_string()) => out.push(ip.to_string()),
             Ok(_) => {}
-            Err(_) => return Err(format!("{} is not an IP address · IP地址格式不正确", clip(h))),
+            Err(_) => return Err(fill!(td_string!(l, cluster_rules.not_ip), value = clip(h))),
         }
     }
     Ok(out)
 }
 
 fn hosts(
+    l: Locale,
     field: &'static str,
     raw: &[String],
     bad: &mut impl FnMut(&'static str, String),
 ) -> Vec<String> {
-    host_list(raw).unwrap_or_else(|m| {
+    host_list(l, raw).unwrap_or_else(|m| {
         bad(field, m);
         vec![]
     })
@@ -357,15 +365,15 @@ mod tests {
     }
 
     fn fields(d: &ClusterDraft) -> Vec<&'static str> {
-        d.validate().err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+        d.validate(Locale::en).err().unwrap_or_default().into_iter().map(|e| e.field).collect()
     }
 
     #[test]
     fn the_defaults_with_a_name_and_password_pass() {
-        let v = good().validate().unwrap();
+        let v = good().validate(Locale::en).unwrap();
         assert_eq!((v.shards, v.replicas, v.comps, v.fullsync_level), (2, 3, 2, 1));
         assert_eq!(v.ha_mode, "rbr");
-        assert!(good().warnings().is_empty());
+        assert!(good().warnings(Locale::en).is_empty());
     }
 
     #[test]
@@ -430,10 +438,10 @@ mod tests {
         d.fullsync_level = "255".into();
         d.degrade = true;
         d.degrade_secs = "5".into();
-        assert!(d.validate().is_ok());
+        assert!(d.validate(Locale::en).is_ok());
         d.degrade_secs = "500".into();
         d.shards = "1".into();
-        assert!(d.validate().is_ok());
+        assert!(d.validate(Locale::en).is_ok());
     }
 
     #[test]
@@ -442,15 +450,15 @@ mod tests {
         d.fullsync_level = "3".into();
         assert_eq!(fields(&d), ["fullsync_level"]);
         d.fullsync_level = "2".into();
-        assert!(d.validate().is_ok());
+        assert!(d.validate(Locale::en).is_ok());
         d.replicas = "1".into();
         d.fullsync_level = "1".into();
         assert_eq!(fields(&d), ["fullsync_level"]);
         d.fullsync_level = "0".into();
-        assert!(d.validate().is_ok());
-        assert_eq!(d.warnings().len(), 1, "one replica is allowed but warned about");
+        assert!(d.validate(Locale::en).is_ok());
+        assert_eq!(d.warnings(Locale::en).len(), 1, "one replica is allowed but warned about");
         d.computer_password.clear();
-        assert_eq!(d.warnings().len(), 1, "warned while other fields are still wrong");
+        assert_eq!(d.warnings(Locale::en).len(), 1, "warned while other fields are still wrong");
     }
 
     #[test]
@@ -459,7 +467,7 @@ mod tests {
         d.install_proxysql = true;
         assert_eq!(fields(&d), ["shards"]);
         d.shards = "1".into();
-        assert!(d.validate().is_ok());
+        assert!(d.validate(Locale::en).is_ok());
         let mut d = good();
         d.ha_mode = "no_rep".into();
         assert!(fields(&d).contains(&"replicas"));
@@ -469,7 +477,7 @@ mod tests {
     fn hosts_are_canonical_and_unique() {
         let mut d = good();
         d.storage_hosts = vec!["10.0.0.11".into(), " 10.0.0.11 ".into(), "fe80:0::1".into()];
-        assert_eq!(d.validate().unwrap().storage_hosts, ["10.0.0.11", "fe80::1"]);
+        assert_eq!(d.validate(Locale::en).unwrap().storage_hosts, ["10.0.0.11", "fe80::1"]);
     }
 
     #[test]
@@ -478,8 +486,8 @@ mod tests {
         d.nick_name.clear();
         d.cpu_cores = "0".into();
         let basics: Vec<_> =
-            d.problems_up_to(WizardStep::Basics).into_iter().map(|e| e.field).collect();
+            d.problems_up_to(Locale::en, WizardStep::Basics).into_iter().map(|e| e.field).collect();
         assert_eq!(basics, ["nick_name"]);
-        assert_eq!(d.problems_up_to(WizardStep::Resources).len(), 2);
+        assert_eq!(d.problems_up_to(Locale::en, WizardStep::Resources).len(), 2);
     }
 }

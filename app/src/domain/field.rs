@@ -1,6 +1,8 @@
 //! What every form shares: a problem reported against one field, and the small parsers
 //! that turn typed text into numbers without trusting it.
 
+use crate::i18n::*;
+use crate::lang::fill;
 use serde::{Deserialize, Serialize};
 
 /// One problem with one field.
@@ -26,15 +28,21 @@ pub fn digits(s: &str) -> Option<u64> {
         .flatten()
 }
 
-/// A whole number in `lo..=hi`, or the message that says what is expected.
-pub fn number_in(raw: &str, lo: u32, hi: u32, unit: &str) -> Result<u32, String> {
+/// A whole number in `lo..=hi`, or the message (in `l`) that says what is expected.
+pub fn number_in(l: Locale, raw: &str, lo: u32, hi: u32, unit: &str) -> Result<u32, String> {
     let raw = raw.trim();
     match digits(raw) {
         Some(v) if v >= u64::from(lo) && v <= u64::from(hi) => Ok(v as u32),
-        _ if raw.is_empty() => Err("Required · 必填".into()),
-        _ => {
-            let unit_en = if unit.is_empty() { String::new() } else { format!(" {unit}") };
-            Err(format!("A whole number from {lo} to {hi}{unit_en} · 必须是{lo}到{hi}之间的整数"))
-        }
+        _ if raw.is_empty() => Err(td_string!(l, field.required).into()),
+        _ => Err(range_message(l, lo, hi, unit)),
+    }
+}
+
+/// "A whole number from `lo` to `hi` `unit`" in `l`.
+pub fn range_message(l: Locale, lo: u32, hi: u32, unit: &str) -> String {
+    if unit.is_empty() {
+        fill!(td_string!(l, field.range), lo = lo, hi = hi)
+    } else {
+        fill!(td_string!(l, field.range_unit), lo = lo, hi = hi, unit = unit)
     }
 }

@@ -6,6 +6,8 @@
 
 pub use super::field::FieldError;
 use super::field::{clip, digits};
+use crate::i18n::*;
+use crate::lang::fill;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -30,11 +32,11 @@ impl MachineKind {
             _ => None,
         }
     }
-    /// (English, Chinese) as XPanel labels them.
-    pub fn label(self) -> &'static str {
+    /// The name XPanel gives the type.
+    pub fn label(self, l: Locale) -> &'static str {
         match self {
-            MachineKind::Storage => "Storage · 存储",
-            MachineKind::Computer => "Compute · 计算",
+            MachineKind::Storage => td_string!(l, common.storage),
+            MachineKind::Computer => td_string!(l, common.compute),
         }
     }
     /// cluster_mgr's defaults, which the form fills in when the type is picked.
@@ -87,7 +89,7 @@ const MAX_RACK: usize = 64;
 
 impl MachineForm {
     /// Checks every field; returns all problems, not just the first.
-    pub fn validate(&self) -> Result<ValidMachine, Vec<FieldError>> {
+    pub fn validate(&self, l: Locale) -> Result<ValidMachine, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut bad =
             |field: &'static str, message: String| errors.push(FieldError { field, message });
@@ -96,49 +98,46 @@ impl MachineForm {
         let hostaddr = match host.parse::<IpAddr>() {
             Ok(ip) => Some(ip.to_string()),
             Err(_) if host.is_empty() => {
-                bad("hostaddr", "Enter the machine's IP address · 请输入IP地址".into());
+                bad("hostaddr", td_string!(l, machine.ip_required).into());
                 None
             }
             Err(_) => {
-                bad(
-                    "hostaddr",
-                    format!("{} is not an IPv4 or IPv6 address · IP地址格式不正确", clip(host)),
-                );
+                bad("hostaddr", fill!(td_string!(l, machine.ip_invalid), value = clip(host)));
                 None
             }
         };
         let kind = MachineKind::parse(self.machine_type.trim());
         if kind.is_none() {
-            bad("machine_type", "Choose storage or compute · 请选择机器类型".into());
+            bad("machine_type", td_string!(l, machine.type_required).into());
         }
-        let start = port("port_start", &self.port_start, &mut bad);
-        let end = port("port_end", &self.port_end, &mut bad);
+        let start = port(l, "port_start", &self.port_start, &mut bad);
+        let end = port(l, "port_end", &self.port_end, &mut bad);
         if let (Some(s), Some(e)) = (start, end) {
             if s >= e {
-                bad("port_end", format!("The end port must be greater than the start port {s} · 结束端口必须大于起始端口"));
+                bad("port_end", fill!(td_string!(l, machine.port_order), start = s));
             }
         }
         let (mut datadir, mut logdir, mut wal, mut comp) = (None, None, None, None);
         match kind {
             Some(MachineKind::Storage) => {
-                datadir = dirs("datadir", &self.datadir, &mut bad);
-                logdir = dirs("logdir", &self.logdir, &mut bad);
-                wal = dirs("wal_log_dir", &self.wal_log_dir, &mut bad);
+                datadir = dirs(l, "datadir", &self.datadir, &mut bad);
+                logdir = dirs(l, "logdir", &self.logdir, &mut bad);
+                wal = dirs(l, "wal_log_dir", &self.wal_log_dir, &mut bad);
             }
             Some(MachineKind::Computer) => {
-                comp = dirs("comp_datadir", &self.comp_datadir, &mut bad)
+                comp = dirs(l, "comp_datadir", &self.comp_datadir, &mut bad)
             }
             None => {}
         }
-        let mem = positive("total_mem", &self.total_mem, MAX_MEM_MB, "MB", &mut bad);
-        let cores = positive("total_cpu_cores", &self.total_cpu_cores, MAX_CORES, "", &mut bad);
+        let mem = positive(l, "total_mem", &self.total_mem, MAX_MEM_MB, "MB", &mut bad);
+        let cores = positive(l, "total_cpu_cores", &self.total_cpu_cores, MAX_CORES, "", &mut bad);
         let rack = self.rack_id.trim();
         let rack_id = if rack.is_empty() {
             Some("0".to_owned())
         } else if rack.len() > MAX_RACK
             || !rack.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            bad("rack_id", format!("Rack id: up to {MAX_RACK} letters, digits, - or _ · 机架编号只能包含字母、数字、-和_"));
+            bad("rack_id", fill!(td_string!(l, machine.rack_invalid), max = MAX_RACK));
             None
         } else {
             Some(rack.to_owned())
@@ -170,22 +169,28 @@ impl MachineForm {
     }
 }
 
-fn port(field: &'static str, raw: &str, bad: &mut impl FnMut(&'static str, String)) -> Option<u16> {
+fn port(
+    l: Locale,
+    field: &'static str,
+    raw: &str,
+    bad: &mut impl FnMut(&'static str, String),
+) -> Option<u16> {
     let raw = raw.trim();
     match digits(raw).and_then(|v| u16::try_from(v).ok()) {
         Some(p) if p >= MIN_PORT => Some(p),
         _ if raw.is_empty() => {
-            bad(field, "Enter a port · 请输入端口".into());
+            bad(field, td_string!(l, machine.port_required).into());
             None
         }
         _ => {
-            bad(field, format!("A port is a whole number from {MIN_PORT} to 65535 · 端口必须是{MIN_PORT}到65535之间的整数"));
+            bad(field, fill!(td_string!(l, machine.port_range), min = MIN_PORT));
             None
         }
     }
 }
 
 fn positive(
+    l: Locale,
     field: &'static str,
     raw: &str,
     max: u32,
@@ -196,17 +201,11 @@ fn positive(
     match digits(raw) {
         Some(v) if v >= 1 && v <= u64::from(max) => Some(v as u32),
         _ if raw.is_empty() => {
-            bad(field, "Required · 必填".into());
+            bad(field, td_string!(l, field.required).into());
             None
         }
         _ => {
-            bad(
-                field,
-                format!(
-                    "A whole number from 1 to {max}{} · 必须是1到{max}之间的整数",
-                    if unit.is_empty() { String::new() } else { format!(" {unit}") }
-                ),
-            );
+            bad(field, super::field::range_message(l, 1, max, unit));
             None
         }
     }
@@ -215,44 +214,37 @@ fn positive(
 /// A `;`-separated list of absolute paths. Paths reach shell scripts on the machines, so
 /// only a safe character set is allowed and `..` never.
 fn dirs(
+    l: Locale,
     field: &'static str,
     raw: &str,
     bad: &mut impl FnMut(&'static str, String),
 ) -> Option<String> {
     let raw = raw.trim();
     if raw.is_empty() {
-        bad(field, "Enter at least one absolute directory · 请输入目录（绝对路径）".into());
+        bad(field, td_string!(l, machine.dirs_required).into());
         return None;
     }
     if raw.len() > MAX_PATH_LIST {
-        bad(
-            field,
-            format!(
-                "At most {MAX_PATH_LIST} characters in all · 目录总长度不能超过{MAX_PATH_LIST}"
-            ),
-        );
+        bad(field, fill!(td_string!(l, machine.dirs_too_long), max = MAX_PATH_LIST));
         return None;
     }
     let mut out = Vec::new();
     for path in raw.split(';').map(str::trim) {
         let problem = if path.is_empty() {
-            Some("an empty entry between ';' · 分号之间不能为空".to_owned())
+            Some(td_string!(l, machine.dir_empty_entry).to_owned())
         } else if !path.starts_with('/') {
-            Some(format!(
-                "{} is not an absolute path (must start with /) · 必须是绝对路径",
-                clip(path)
-            ))
+            Some(fill!(td_string!(l, machine.dir_not_absolute), path = clip(path)))
         } else if path.len() > MAX_PATH {
-            Some(format!("a path is longer than {MAX_PATH} characters · 路径过长"))
+            Some(fill!(td_string!(l, machine.dir_too_long), max = MAX_PATH))
         } else if path.split('/').any(|c| c == "..") {
-            Some("'..' is not allowed in a path · 路径中不能包含 ..".to_owned())
+            Some(td_string!(l, machine.dir_dotdot).to_owned())
         } else {
-            path.chars().find(|c| !(c.is_ascii_alphanumeric() || "/._-+@".contains(*c))).map(|c| {
-                format!("the character {c:?} is not allowed; use letters, digits and / . _ - + @ · 路径包含非法字符")
-            })
+            path.chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || "/._-+@".contains(*c)))
+                .map(|c| fill!(td_string!(l, machine.dir_bad_char), c = format!("{c:?}")))
         };
         if let Some(p) = problem {
-            bad(field, format!("Directory: {p}"));
+            bad(field, p);
             return None;
         }
         let trimmed = path.trim_end_matches('/');
@@ -282,19 +274,19 @@ mod tests {
     }
 
     fn field_errors(f: &MachineForm) -> Vec<&'static str> {
-        f.validate().err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+        f.validate(Locale::en).err().unwrap_or_default().into_iter().map(|e| e.field).collect()
     }
 
     #[test]
     fn a_good_storage_machine_passes_and_is_normalised() {
-        let v = storage().validate().unwrap();
+        let v = storage().validate(Locale::en).unwrap();
         assert_eq!(v.kind, MachineKind::Storage);
         assert_eq!(v.ports, (57000, 58000));
         assert_eq!(v.datadir, "/data1;/data2");
         assert_eq!(v.rack_id, "0");
         let mut f = storage();
         f.hostaddr = " fe80:0:0::1 ".into();
-        assert_eq!(f.validate().unwrap().hostaddr, "fe80::1");
+        assert_eq!(f.validate(Locale::en).unwrap().hostaddr, "fe80::1");
     }
 
     #[test]
@@ -343,7 +335,7 @@ mod tests {
         assert_eq!(field_errors(&f), vec!["comp_datadir"]);
         f.comp_datadir = "/kunlun/server".into();
         f.datadir = "relative-but-ignored".into();
-        let v = f.validate().unwrap();
+        let v = f.validate(Locale::en).unwrap();
         assert_eq!((v.comp_datadir.as_str(), v.datadir.as_str()), ("/kunlun/server", ""));
     }
 

@@ -2,6 +2,8 @@
 //! ours keeps every class but allows long passphrases (up to 128), because capping length
 //! only weakens passwords.
 
+use crate::i18n::*;
+use crate::lang::fill;
 use std::fmt;
 
 pub const MIN_LEN: usize = 8;
@@ -30,6 +32,25 @@ pub enum PasswordRuleError {
     ContainsUserName,
     #[error("The two new passwords do not match.")]
     Mismatch,
+}
+
+impl PasswordRuleError {
+    /// The rule, in `l`, for the user.
+    pub fn message(self, l: Locale) -> String {
+        use PasswordRuleError as E;
+        match self {
+            E::TooShort => fill!(td_string!(l, password_rule.too_short), n = MIN_LEN),
+            E::TooLong => fill!(td_string!(l, password_rule.too_long), n = MAX_LEN),
+            E::Whitespace => td_string!(l, password_rule.whitespace).into(),
+            E::NoLower => td_string!(l, password_rule.no_lower).into(),
+            E::NoUpper => td_string!(l, password_rule.no_upper).into(),
+            E::NoDigit => td_string!(l, password_rule.no_digit).into(),
+            E::NoSpecial => td_string!(l, password_rule.no_special).into(),
+            E::SameAsOld => td_string!(l, password_rule.same_as_old).into(),
+            E::ContainsUserName => td_string!(l, password_rule.contains_user_name).into(),
+            E::Mismatch => td_string!(l, password_rule.mismatch).into(),
+        }
+    }
 }
 
 /// A new password that satisfies the rule. Its `Debug` never shows the secret.

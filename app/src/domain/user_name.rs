@@ -1,5 +1,7 @@
 //! Login names: the same alphabet as XPanel's (`[A-Za-z0-9_]`), bounded length.
 
+use crate::i18n::*;
+use crate::lang::fill;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -19,6 +21,17 @@ pub enum UserNameError {
     TooLong,
     #[error("The user name may contain only letters, digits and '_'.")]
     BadCharacter,
+}
+
+impl UserNameError {
+    /// The problem, in `l`, for the user.
+    pub fn message(&self, l: Locale) -> String {
+        match self {
+            UserNameError::Empty => td_string!(l, user_name_rule.empty).into(),
+            UserNameError::TooLong => fill!(td_string!(l, user_name_rule.too_long), n = MAX_LEN),
+            UserNameError::BadCharacter => td_string!(l, user_name_rule.bad_character).into(),
+        }
+    }
 }
 
 impl UserName {

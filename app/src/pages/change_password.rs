@@ -1,5 +1,7 @@
 //! 修改密码 Change password. The only page a user with a pending change can reach.
 
+use crate::i18n::*;
+use crate::lang::fill;
 use crate::{
     api::auth::{ChangePassword, Logout},
     components::form::Field,
@@ -9,42 +11,49 @@ use leptos::prelude::*;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
     let change = ServerAction::<ChangePassword>::new();
     let logout = ServerAction::<Logout>::new();
     // Instant feedback from the same rule the server applies; the server decides.
     let typed = RwSignal::new(String::new());
     let live_rule = move || {
         let p = typed.get();
-        (!p.is_empty()).then(|| check_shape(&p).err().map(|e| e.to_string())).flatten()
+        (!p.is_empty())
+            .then(|| check_shape(&p).err().map(|e| e.message(i18n.get_locale_untracked())))
+            .flatten()
     };
     let server_error_for = move |field: &'static str| {
         move || match change.value().get() {
-            Some(Err(e)) if e.field() == Some(field) => Some(e.to_string()),
+            Some(Err(e)) if e.field() == Some(field) => {
+                Some(e.message(i18n.get_locale_untracked()))
+            }
             _ => None,
         }
     };
     let new_error = Signal::derive(move || server_error_for("new_password")().or_else(live_rule));
     let general_error = move || match change.value().get() {
-        Some(Err(e)) if e.field().is_none() => Some(e.to_string()),
+        Some(Err(e)) if e.field().is_none() => Some(e.message(i18n.get_locale_untracked())),
         _ => None,
     };
     view! {
+        <header class="absolute right-4 top-4 text-sm">
+            <crate::lang::LanguageSwitch/>
+        </header>
         <main class="flex min-h-screen items-center justify-center p-4">
             <section class="w-full max-w-md rounded-lg bg-white p-8 shadow" aria-labelledby="change-title">
-                <h1 id="change-title" class="mb-1 text-2xl font-semibold">"Change password · 修改密码"</h1>
+                <h1 id="change-title" class="mb-1 text-2xl font-semibold">{t!(i18n, change_password.change_password)}</h1>
                 <p class="mb-4 text-sm text-slate-600" data-test="change-required">
-                    "You must change your password before you can use the console. "
-                    "首次登录或密码被重置后，必须先修改密码。"
+                    {t!(i18n, change_password.must_change)}
                 </p>
                 <ul class="mb-4 list-disc pl-5 text-sm text-slate-600">
-                    <li>{format!("{MIN_LEN} to {MAX_LEN} characters, no spaces")}</li>
-                    <li>"upper- and lower-case letters, a digit and a special character"</li>
-                    <li>"different from the current password and not containing the user name"</li>
+                    <li>{fill!(tu_string!(i18n, password_rule.rule_length), min = MIN_LEN, max = MAX_LEN)}</li>
+                    <li>{t!(i18n, password_rule.rule_classes)}</li>
+                    <li>{t!(i18n, password_rule.rule_different)}</li>
                 </ul>
                 <ActionForm action=change attr:class="flex flex-col gap-3" attr:data-test="change-form">
                     <Field
                         name="current_password"
-                        label="Current password · 当前密码"
+                        label=tu_string!(i18n, change_password.current_password)
                         kind="password"
                         autocomplete="current-password"
                         maxlength=128
@@ -52,7 +61,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     />
                     <Field
                         name="new_password"
-                        label="New password · 新密码"
+                        label=tu_string!(i18n, change_password.new_password)
                         kind="password"
                         autocomplete="new-password"
                         maxlength=128
@@ -61,7 +70,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     />
                     <Field
                         name="confirm_password"
-                        label="Repeat new password · 重复新密码"
+                        label=tu_string!(i18n, change_password.repeat_new_password)
                         kind="password"
                         autocomplete="new-password"
                         maxlength=128
@@ -75,11 +84,11 @@ pub fn ChangePasswordPage() -> impl IntoView {
                         class="rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-50"
                         disabled=move || change.pending().get()
                     >
-                        "Change password · 确认修改"
+                        {t!(i18n, change_password.change_password_2)}
                     </button>
                 </ActionForm>
                 <ActionForm action=logout attr:class="mt-4">
-                    <button type="submit" class="text-sm text-slate-500 underline">"Log out · 退出登录"</button>
+                    <button type="submit" class="text-sm text-slate-500 underline">{t!(i18n, common.log_out)}</button>
                 </ActionForm>
             </section>
         </main>

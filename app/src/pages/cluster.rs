@@ -13,6 +13,8 @@ use crate::components::job::JobBanner;
 use crate::components::list::ErrorBox;
 use crate::components::topology::{Topology, TopologyView};
 use crate::error::AppError;
+use crate::i18n::*;
+use crate::lang::fill;
 use crate::paths;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -44,12 +46,12 @@ impl Doomed {
             Doomed::Node { host, port, .. } => format!("{host}:{port}"),
         }
     }
-    fn what(&self) -> &'static str {
+    fn what(&self, l: Locale) -> &'static str {
         match self {
-            Doomed::Cluster => "the cluster · 集群",
+            Doomed::Cluster => td_string!(l, cluster.the_cluster),
             Doomed::Shard { .. } => "shard",
-            Doomed::Comp { .. } => "compute node · 计算节点",
-            Doomed::Node { .. } => "storage node · 存储节点",
+            Doomed::Comp { .. } => td_string!(l, cluster.compute_node),
+            Doomed::Node { .. } => td_string!(l, cluster.storage_node),
         }
     }
 }
@@ -62,6 +64,7 @@ struct Ctx {
 
 #[component]
 pub fn ClusterPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let reload = RwSignal::new(0u32);
@@ -69,9 +72,9 @@ pub fn ClusterPage() -> impl IntoView {
     let ctx = Ctx { panel: RwSignal::new(Panel::None), job: RwSignal::new(None) };
     let on_end = Callback::new(move |_ok: bool| reload.update(|n| *n += 1));
     view! {
-        <p class="text-sm"><a class="text-sky-700 underline" href=paths::CLUSTERS>"‹ Clusters · 集群管理"</a></p>
+        <p class="text-sm"><a class="text-sky-700 underline" href=paths::CLUSTERS>{t!(i18n, common.clusters)}</a></p>
         {move || ctx.job.get().map(|id| view! { <JobBanner id=id on_end=on_end/> })}
-        <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match cluster.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -84,6 +87,7 @@ pub fn ClusterPage() -> impl IntoView {
 
 #[component]
 fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
     let title = if c.nick_name.is_empty() { c.name.clone() } else { c.nick_name.clone() };
     let last_comp = c.comps.len() <= 1;
     let last_shard = c.shards.len() <= 1;
@@ -93,19 +97,19 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             <h1 class="text-xl font-semibold" data-test="cluster-title">{title}</h1>
             <div class="flex gap-2">
                 <button type="button" class="rounded border px-3 py-1" data-test="add-comps"
-                    on:click=move |_| ctx.panel.set(Panel::AddComps)>"Add compute nodes · 添加计算节点"</button>
+                    on:click=move |_| ctx.panel.set(Panel::AddComps)>tu_string!(i18n, cluster.add_compute_nodes)</button>
                 <button type="button" class="rounded border px-3 py-1" data-test="add-shards"
-                    on:click=move |_| ctx.panel.set(Panel::AddShards)>"Add shards · 添加shard"</button>
+                    on:click=move |_| ctx.panel.set(Panel::AddShards)>tu_string!(i18n, cluster.add_shards)</button>
                 <button type="button" class="rounded border border-red-400 px-3 py-1 text-red-800" data-test="delete-cluster"
-                    on:click=move |_| ctx.panel.set(Panel::Delete(Doomed::Cluster))>"Delete cluster · 删除集群"</button>
+                    on:click=move |_| ctx.panel.set(Panel::Delete(Doomed::Cluster))>{t!(i18n, common.delete_cluster)}</button>
             </div>
         </div>
         <dl class="mt-2 grid max-w-2xl grid-cols-[auto_1fr] gap-x-4 text-sm">
             <dt class="text-slate-500">"ID"</dt><dd>{c.id}</dd>
-            <dt class="text-slate-500">"Name · 集群名称"</dt><dd class="font-mono">{c.name.clone()}</dd>
-            <dt class="text-slate-500">"HA mode · 高可用模式"</dt><dd>{c.ha_mode.clone()}</dd>
-            <dt class="text-slate-500">"Status · 状态"</dt><dd data-test="cluster-status">{c.status.clone()}</dd>
-            <dt class="text-slate-500">"Created · 创建时间"</dt><dd>{c.created.clone()}</dd>
+            <dt class="text-slate-500">{t!(i18n, cluster.name)}</dt><dd class="font-mono">{c.name.clone()}</dd>
+            <dt class="text-slate-500">{t!(i18n, common.ha_mode)}</dt><dd>{c.ha_mode.clone()}</dd>
+            <dt class="text-slate-500">{t!(i18n, common.status)}</dt><dd data-test="cluster-status">{c.status.clone()}</dd>
+            <dt class="text-slate-500">{t!(i18n, cluster.created)}</dt><dd>{c.created.clone()}</dd>
         </dl>
         {move || match ctx.panel.get() {
             Panel::None => ().into_any(),
@@ -114,18 +118,18 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             Panel::AddNodes(shard) => view! { <AddForm c=c_panel.clone() ctx=ctx kind=AddKind::Nodes(shard)/> }.into_any(),
             Panel::Delete(d) => view! { <ConfirmDelete c=c_panel.clone() ctx=ctx doomed=d/> }.into_any(),
         }}
-        <h2 class="mt-6 font-semibold">{format!("Compute nodes · 计算节点 ({})", c.comps.len())}</h2>
+        <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.compute_nodes_n), n = c.comps.len())}</h2>
         <table class="mt-1 w-full bg-white text-sm" data-test="comp-nodes">
             <thead>
                 <tr class="text-left">
-                    <th class="px-2 py-1">"Host · IP地址"</th>
-                    <th class="px-2">"PostgreSQL port · 端口"</th>
-                    <th class="px-2">"MySQL port · MySQL端口"</th>
-                    <th class="px-2">"Name · 名称"</th>
-                    <th class="px-2">"Status · 状态"</th>
+                    <th class="px-2 py-1">{t!(i18n, common.host)}</th>
+                    <th class="px-2">{t!(i18n, common.postgresql_port)}</th>
+                    <th class="px-2">{t!(i18n, common.mysql_port)}</th>
+                    <th class="px-2">{t!(i18n, cluster.name_2)}</th>
+                    <th class="px-2">{t!(i18n, common.status)}</th>
                     <th class="px-2">"CPU"</th>
-                    <th class="px-2">"Max memory (MB) · 最大内存"</th>
-                    <th class="px-2">"Max connections · 最大连接数"</th>
+                    <th class="px-2">{t!(i18n, cluster.max_memory_mb)}</th>
+                    <th class="px-2">{t!(i18n, cluster.max_connections)}</th>
                     <th class="px-2"></th>
                 </tr>
             </thead>
@@ -133,15 +137,16 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
                 {c.comps.iter().cloned().map(|n| view! { <CompRow n=n user=c.comp_user.clone() last=last_comp ctx=ctx/> }).collect_view()}
             </tbody>
         </table>
-        <h2 class="mt-6 font-semibold">{format!("Shards · 分片 ({})", c.shards.len())}</h2>
+        <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.shards_n), n = c.shards.len())}</h2>
         {c.shards.iter().cloned().map(|s| view! { <ShardCard s=s last=last_shard ctx=ctx/> }).collect_view()}
-        <h2 class="mt-6 font-semibold">"Topology · 拓扑"</h2>
+        <h2 class="mt-6 font-semibold">{t!(i18n, common.topology)}</h2>
         <TopologyView topology=Topology::from(&c)/>
     }
 }
 
 #[component]
 fn CompRow(n: CompNodeDetail, user: String, last: bool, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
     let psql = format!("psql -h {} -p {} -U {user} postgres", n.hostaddr, n.pg_port);
     let mysql =
         n.mysql_port.map(|p| format!("mysql -h {} -P {p} -u {user} -p postgres", n.hostaddr));
@@ -162,10 +167,10 @@ fn CompRow(n: CompNodeDetail, user: String, last: bool, ctx: Ctx) -> impl IntoVi
                     class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
                     data-test="delete-comp"
                     disabled=last
-                    title=if last { "The last compute node cannot be deleted · 最后一个计算节点不能删除" } else { "" }
+                    title=if last { tu_string!(i18n, cluster.last_comp) } else { "" }
                     on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))
                 >
-                    "Delete · 删除"
+                    {t!(i18n, common.delete)}
                 </button>
             </td>
         </tr>
@@ -181,6 +186,7 @@ fn CompRow(n: CompNodeDetail, user: String, last: bool, ctx: Ctx) -> impl IntoVi
 /// A command with a button that copies it.
 #[component]
 fn CopyLine(text: String) -> impl IntoView {
+    let i18n = use_i18n();
     let copied = RwSignal::new(false);
     let t = text.clone();
     view! {
@@ -194,7 +200,7 @@ fn CopyLine(text: String) -> impl IntoView {
                     copied.set(true);
                 }
             >
-                {move || if copied.get() { "Copied · 已复制" } else { "Copy · 复制" }}
+                {move || if copied.get() { tu_string!(i18n, cluster.copied) } else { tu_string!(i18n, cluster.copy) }}
             </button>
         </div>
     }
@@ -211,29 +217,30 @@ fn copy(text: &str) {
 
 #[component]
 fn ShardCard(s: ShardDetail, last: bool, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
     let nodes = s.nodes.len();
     let doomed = Doomed::Shard { id: s.id, name: s.name.clone() };
     let shard_id = s.id;
     view! {
         <section class="mt-2 rounded border border-slate-200 bg-white p-3" data-test="shard" data-shard-id=s.id>
             <div class="flex flex-wrap items-center justify-between gap-2">
-                <h3 class="font-medium">{format!("{} · {} node(s) · 节点, fullsync {}", s.name, nodes, s.sync_num)}</h3>
+                <h3 class="font-medium">{fill!(tu_string!(i18n, cluster.shard_heading), name = s.name, nodes = nodes, sync = s.sync_num)}</h3>
                 <div class="flex gap-2 text-sm">
                     <button type="button" class="underline" data-test="add-nodes"
-                        on:click=move |_| ctx.panel.set(Panel::AddNodes(shard_id))>"Add storage nodes · 添加存储节点"</button>
+                        on:click=move |_| ctx.panel.set(Panel::AddNodes(shard_id))>{t!(i18n, cluster.add_storage_nodes)}</button>
                     <button type="button" class="text-red-800 underline disabled:text-slate-400" data-test="delete-shard"
                         disabled=last
-                        on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>"Delete shard · 删除"</button>
+                        on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>{t!(i18n, cluster.delete_shard)}</button>
                 </div>
             </div>
             <table class="mt-1 w-full text-sm">
                 <thead>
                     <tr class="text-left">
-                        <th class="px-2">"Host · IP地址"</th>
-                        <th class="px-2">"Port · 端口"</th>
-                        <th class="px-2">"Role · 主/备"</th>
-                        <th class="px-2">"Lag (s) · 延迟"</th>
-                        <th class="px-2">"Status · 状态"</th>
+                        <th class="px-2">{t!(i18n, common.host)}</th>
+                        <th class="px-2">{t!(i18n, common.port)}</th>
+                        <th class="px-2">{t!(i18n, cluster.role)}</th>
+                        <th class="px-2">{t!(i18n, cluster.lag_s)}</th>
+                        <th class="px-2">{t!(i18n, common.status)}</th>
                         <th class="px-2"></th>
                     </tr>
                 </thead>
@@ -245,14 +252,14 @@ fn ShardCard(s: ShardDetail, last: bool, ctx: Ctx) -> impl IntoView {
                             <tr class="border-t border-slate-100" data-test="storage-node">
                                 <td class="px-2 font-mono">{n.hostaddr.clone()}</td>
                                 <td class="px-2 font-mono">{n.port}</td>
-                                <td class="px-2">{if n.primary { "primary · 主" } else { "replica · 备" }}</td>
+                                <td class="px-2">{if n.primary { tu_string!(i18n, common.primary) } else { tu_string!(i18n, common.replica) }}</td>
                                 <td class="px-2">{n.lag_secs}</td>
                                 <td class="px-2">{n.status.clone()}</td>
                                 <td class="px-2">
                                     <button type="button" class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
                                         disabled=!can_delete
-                                        title=if n.primary { "Switch over before deleting the primary · 主节点不能删除" } else { "" }
-                                        on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>"Delete · 删除"</button>
+                                        title=if n.primary { tu_string!(i18n, cluster.primary_no_delete) } else { "" }
+                                        on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>{t!(i18n, common.delete)}</button>
                                 </td>
                             </tr>
                         }
@@ -274,6 +281,7 @@ enum AddKind {
 /// running machines.
 #[component]
 fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
+    let i18n = use_i18n();
     let count = RwSignal::new(String::from("1"));
     let replicas = RwSignal::new(String::from("3"));
     let hosts = RwSignal::new(Vec::<String>::new());
@@ -319,22 +327,22 @@ fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
         }
     };
     let title = match kind {
-        AddKind::Comps => "Add compute nodes · 添加计算节点",
-        AddKind::Shards => "Add shards · 添加shard",
-        AddKind::Nodes(_) => "Add storage nodes to the shard · 添加存储节点",
+        AddKind::Comps => tu_string!(i18n, cluster.add_compute_nodes),
+        AddKind::Shards => tu_string!(i18n, cluster.add_shards),
+        AddKind::Nodes(_) => tu_string!(i18n, cluster.add_storage_nodes_to_the_shard),
     };
     view! {
         <form class="mt-3 max-w-xl rounded border border-sky-200 bg-white p-3" data-test="add-form" on:submit=|ev| ev.prevent_default()
             on:keydown=move |ev| if ev.key() == "Escape" { ctx.panel.set(Panel::None) }>
             <h2 class="font-semibold">{title}</h2>
             <label class="mt-2 flex flex-col text-sm">
-                "How many · 个数 (1-256)"
+                {t!(i18n, cluster.how_many)}
                 <input class="rounded border px-2 py-1" inputmode="numeric" data-test="add-count" node_ref=first_field
                     prop:value=move || count.get() on:input=move |ev| count.set(event_target_value(&ev))/>
             </label>
             {(kind == AddKind::Shards).then(|| view! {
                 <label class="mt-2 flex flex-col text-sm">
-                    "Replicas per shard · 副本数 (1-256)"
+                    {t!(i18n, cluster.replicas_per_shard)}
                     <input class="rounded border px-2 py-1" inputmode="numeric"
                         prop:value=move || replicas.get() on:input=move |ev| replicas.set(event_target_value(&ev))/>
                 </label>
@@ -344,7 +352,7 @@ fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
                     machines.await.map(|list: Vec<OfferedMachine>| {
                         view! {
                             <fieldset class="mt-2 text-sm">
-                                <legend>"Machines (none: cluster_mgr chooses) · 机器（不选则自动选择）"</legend>
+                                <legend>{t!(i18n, cluster.machines_none_cluster_mgr_chooses)}</legend>
                                 {list.into_iter().filter(|m| m.machine_type == want).map(|m| {
                                     let h = m.hostaddr.clone();
                                     view! {
@@ -363,10 +371,10 @@ fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
                     })
                 })}
             </Suspense>
-            <p class="min-h-5 text-sm text-red-700" role="alert" data-test="add-error">{move || error.get().map(|e| e.to_string())}</p>
+            <p class="min-h-5 text-sm text-red-700" role="alert" data-test="add-error">{move || error.get().map(|e| e.message(i18n.get_locale_untracked()))}</p>
             <div class="flex gap-2">
-                <button type="submit" class="rounded bg-sky-700 px-3 py-1 text-white" data-test="add-submit" on:click=submit>"Submit · 提交"</button>
-                <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>"Cancel · 取消"</button>
+                <button type="submit" class="rounded bg-sky-700 px-3 py-1 text-white" data-test="add-submit" on:click=submit>{t!(i18n, cluster.submit)}</button>
+                <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>{t!(i18n, cluster.cancel)}</button>
             </div>
         </form>
     }
@@ -376,6 +384,7 @@ fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
 /// server checks it again).
 #[component]
 fn ConfirmDelete(c: ClusterDetail, ctx: Ctx, doomed: Doomed) -> impl IntoView {
+    let i18n = use_i18n();
     let word = doomed.word(&c);
     let typed = RwSignal::new(String::new());
     let field = NodeRef::new();
@@ -432,16 +441,16 @@ fn ConfirmDelete(c: ClusterDetail, ctx: Ctx, doomed: Doomed) -> impl IntoView {
         <form class="mt-3 max-w-xl rounded border border-red-300 bg-red-50 p-3" role="alertdialog"
             aria-labelledby="confirm-title" data-test="confirm-delete" on:submit=|ev| ev.prevent_default()
             on:keydown=move |ev| if ev.key() == "Escape" { ctx.panel.set(Panel::None) }>
-            <h2 id="confirm-title" class="font-semibold text-red-900">{format!("Delete {} · 删除", doomed.what())}</h2>
-            <p class="text-sm">"This cannot be undone. Type " <code class="font-bold">{word.clone()}</code> " to confirm. · 此操作不可撤销，请输入名称确认"</p>
+            <h2 id="confirm-title" class="font-semibold text-red-900">{fill!(tu_string!(i18n, cluster.delete_what), what = doomed.what(i18n.get_locale_untracked()))}</h2>
+            <p class="text-sm">{t!(i18n, cluster.cannot_undo_type)} " " <code class="font-bold">{word.clone()}</code> " " {t!(i18n, cluster.to_confirm)}</p>
             <input class="mt-2 w-full rounded border px-2 py-1" data-test="confirm-input" autocomplete="off" node_ref=field
-                aria-label="Confirmation · 确认"
+                aria-label=tu_string!(i18n, cluster.confirmation)
                 prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
-            <p class="min-h-5 text-sm text-red-700" role="alert" data-test="confirm-error">{move || error.get().map(|e| e.to_string())}</p>
+            <p class="min-h-5 text-sm text-red-700" role="alert" data-test="confirm-error">{move || error.get().map(|e| e.message(i18n.get_locale_untracked()))}</p>
             <div class="flex gap-2">
                 <button type="submit" class="rounded bg-red-700 px-3 py-1 text-white disabled:opacity-40" data-test="confirm-submit"
-                    disabled=move || !matches() on:click=submit>"Delete · 删除"</button>
-                <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>"Cancel · 取消"</button>
+                    disabled=move || !matches() on:click=submit>{t!(i18n, common.delete)}</button>
+                <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>{t!(i18n, cluster.cancel)}</button>
             </div>
         </form>
     }

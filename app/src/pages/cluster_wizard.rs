@@ -11,9 +11,11 @@ use crate::api::cluster_create::{
 };
 use crate::components::list::ErrorBox;
 use crate::components::topology::{Topology, TopologyView};
-use crate::domain::cluster::{ClusterDraft, WizardStep, HA_MODES};
+use crate::domain::cluster::{ha_mode_label, ClusterDraft, WizardStep, HA_MODES};
 use crate::domain::field::FieldError;
 use crate::error::AppError;
+use crate::i18n::*;
+use crate::lang::fill;
 use crate::paths;
 use leptos::prelude::*;
 
@@ -38,6 +40,7 @@ impl Wizard {
 
 #[component]
 pub fn ClusterWizardPage() -> impl IntoView {
+    let i18n = use_i18n();
     let w = Wizard {
         draft: RwSignal::new(ClusterDraft::default()),
         step: RwSignal::new(WizardStep::Basics),
@@ -49,7 +52,7 @@ pub fn ClusterWizardPage() -> impl IntoView {
         let step = w.step.get_untracked();
         let problems: Vec<FieldError> = w
             .draft
-            .with_untracked(|d| d.problems_up_to(step))
+            .with_untracked(|d| d.problems_up_to(i18n.get_locale_untracked(), step))
             .into_iter()
             .filter(|e| WizardStep::of_field(e.field) == step)
             .collect();
@@ -65,9 +68,9 @@ pub fn ClusterWizardPage() -> impl IntoView {
         w.step.set(WizardStep::ALL[n.saturating_sub(2)]);
     };
     view! {
-        <p class="text-sm"><a class="text-sky-700 underline" href=paths::CLUSTERS>"‹ Clusters · 集群管理"</a></p>
-        <h1 class="mt-2 text-xl font-semibold">"Create a cluster · 新增集群"</h1>
-        <ol class="my-4 flex flex-wrap gap-2 text-sm" aria-label="Steps · 步骤">
+        <p class="text-sm"><a class="text-sky-700 underline" href=paths::CLUSTERS>{t!(i18n, common.clusters)}</a></p>
+        <h1 class="mt-2 text-xl font-semibold">{t!(i18n, cluster_wizard.create_a_cluster)}</h1>
+        <ol class="my-4 flex flex-wrap gap-2 text-sm" aria-label=tu_string!(i18n, common.steps)>
             {WizardStep::ALL
                 .into_iter()
                 .map(|s| {
@@ -76,7 +79,7 @@ pub fn ClusterWizardPage() -> impl IntoView {
                             class="rounded-full border px-3 py-1 aria-[current=step]:border-sky-600 aria-[current=step]:bg-sky-50 aria-[current=step]:font-semibold"
                             aria-current=move || (w.step.get() == s).then_some("step")
                         >
-                            {format!("{}. {}", s.number(), s.label())}
+                            {format!("{}. {}", s.number(), s.label(i18n.get_locale_untracked()))}
                         </li>
                     }
                 })
@@ -97,7 +100,7 @@ pub fn ClusterWizardPage() -> impl IntoView {
             <div class="mt-4 flex gap-3">
                 <Show when=move || { w.step.get() != WizardStep::Basics }>
                     <button type="button" class="rounded border px-3 py-1" data-test="wizard-back" on:click=back>
-                        "‹ Back · 上一步"
+                        {t!(i18n, cluster_wizard.back)}
                     </button>
                 </Show>
                 <Show when=move || { w.step.get() != WizardStep::Review }>
@@ -107,7 +110,7 @@ pub fn ClusterWizardPage() -> impl IntoView {
                         data-test="wizard-next"
                         on:click=next
                     >
-                        "Next › · 下一步"
+                        {t!(i18n, cluster_wizard.next)}
                     </button>
                 </Show>
             </div>
@@ -197,14 +200,15 @@ fn DraftField(
 
 #[component]
 fn Basics(w: Wizard) -> impl IntoView {
+    let i18n = use_i18n();
     let ha_error = w.error("ha_mode");
     view! {
         <fieldset class="grid gap-3">
-            <legend class="mb-2 font-semibold">"1. Basics · 基本信息"</legend>
-            <DraftField w=w field="nick_name" label="Business name · 业务名称"
+            <legend class="mb-2 font-semibold">{t!(i18n, cluster_wizard.n_1_basics)}</legend>
+            <DraftField w=w field="nick_name" label=tu_string!(i18n, cluster_wizard.business_name)
                 get=|d| d.nick_name.clone() set=|d, v| d.nick_name = v/>
             <div class="flex flex-col gap-1">
-                <label for="ha_mode" class="text-sm font-medium text-slate-700">"HA mode · 高可用模式"</label>
+                <label for="ha_mode" class="text-sm font-medium text-slate-700">{t!(i18n, common.ha_mode)}</label>
                 <select
                     id="ha_mode"
                     class="rounded border border-slate-300 px-3 py-1.5"
@@ -222,7 +226,8 @@ fn Basics(w: Wizard) -> impl IntoView {
                 >
                     {HA_MODES
                         .into_iter()
-                        .map(|(m, label)| {
+                        .map(|m| {
+                            let label = ha_mode_label(i18n.get_locale_untracked(), m);
                             view! {
                                 <option value=m selected=move || w.draft.with(|d| d.ha_mode == m)>{label}</option>
                             }
@@ -246,7 +251,7 @@ fn Basics(w: Wizard) -> impl IntoView {
                         });
                     }
                 />
-                "Install ProxySQL (a ProxySQL cluster has exactly one shard) · 安装ProxySQL（只能有一个shard）"
+                {t!(i18n, cluster_wizard.install_proxysql_a_proxysql_cluster_has)}
             </label>
         </fieldset>
     }
@@ -254,22 +259,23 @@ fn Basics(w: Wizard) -> impl IntoView {
 
 #[component]
 fn Topology(w: Wizard, machines: Resource<Result<Vec<OfferedMachine>, AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
     let proxysql = Signal::derive(move || w.draft.with(|d| d.install_proxysql));
-    let warnings = move || w.draft.with(ClusterDraft::warnings);
+    let warnings = move || w.draft.with(|d| d.warnings(i18n.get_locale_untracked()));
     view! {
         <fieldset class="grid gap-3 sm:grid-cols-3">
-            <legend class="mb-2 font-semibold">"2. Topology · 拓扑"</legend>
-            <DraftField w=w field="shards" label="Shards · shard个数" hint="1-256"
+            <legend class="mb-2 font-semibold">{t!(i18n, cluster_wizard.n_2_topology)}</legend>
+            <DraftField w=w field="shards" label=tu_string!(i18n, cluster_wizard.shards) hint="1-256"
                 get=|d| d.shards.clone() set=|d, v| d.shards = v disabled=proxysql/>
-            <DraftField w=w field="replicas" label="Replicas per shard · 副本数" hint="1-256 (3 or more recommended · 建议至少3)"
+            <DraftField w=w field="replicas" label=tu_string!(i18n, cluster_wizard.replicas_per_shard) hint=tu_string!(i18n, cluster_wizard.n_1_256_3_or_more_recommended)
                 get=|d| d.replicas.clone() set=|d, v| d.replicas = v/>
-            <DraftField w=w field="comps" label="Compute nodes · 计算节点个数" hint="1-256"
+            <DraftField w=w field="comps" label=tu_string!(i18n, cluster_wizard.compute_nodes) hint="1-256"
                 get=|d| d.comps.clone() set=|d, v| d.comps = v/>
         </fieldset>
         <ul class="text-sm text-amber-800" data-test="wizard-warnings">
             {move || warnings().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
         </ul>
-        <Suspense fallback=|| view! { <p>"Loading machines… · 加载机器"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, cluster_wizard.loading_machines)}</p> }>
             {move || Suspend::new(async move {
                 match machines.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -278,8 +284,8 @@ fn Topology(w: Wizard, machines: Resource<Result<Vec<OfferedMachine>, AppError>>
                         let compute: Vec<_> = list.into_iter().filter(|m| m.machine_type == "computer").collect();
                         view! {
                             <div class="mt-3 grid gap-4 sm:grid-cols-2">
-                                <Picker w=w field="storage_hosts" title="Storage machines · 存储机器" machines=storage/>
-                                <Picker w=w field="compute_hosts" title="Compute machines · 计算机器" machines=compute/>
+                                <Picker w=w field="storage_hosts" title=tu_string!(i18n, cluster_wizard.storage_machines) machines=storage/>
+                                <Picker w=w field="compute_hosts" title=tu_string!(i18n, cluster_wizard.compute_machines) machines=compute/>
                             </div>
                         }.into_any()
                     }
@@ -297,6 +303,7 @@ fn Picker(
     title: &'static str,
     machines: Vec<OfferedMachine>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let error = w.error(field);
     let chosen = move |d: &ClusterDraft| -> Vec<String> {
         if field == "storage_hosts" {
@@ -310,10 +317,10 @@ fn Picker(
         <fieldset class="rounded border border-slate-200 p-2" data-test=format!("picker-{field}")>
             <legend class="px-1 text-sm font-medium">{title}</legend>
             <p class="text-xs text-slate-500">
-                "Only running machines with free ports are offered; choose none to let cluster_mgr choose. · 只列出在线且有空闲端口的机器；不选则由集群管理自动选择"
+                {t!(i18n, cluster_wizard.only_running_machines_with_free_ports)}
             </p>
             {empty.then(|| view! {
-                <p class="text-sm text-red-700">"No running machine of this type: add one first. · 请先添加计算机"</p>
+                <p class="text-sm text-red-700">{t!(i18n, cluster_wizard.no_running_machine_of_this_type)}</p>
             })}
             {machines
                 .into_iter()
@@ -340,7 +347,7 @@ fn Picker(
                             />
                             <span class="font-mono">{m.hostaddr.clone()}</span>
                             <span class="text-xs text-slate-500">
-                                {format!("{} free · 空闲, {} cores, {} MB", m.free_slots, m.cpu_cores, m.mem_mb)}
+                                {fill!(tu_string!(i18n, cluster_wizard.machine_room), free = m.free_slots, cores = m.cpu_cores, mb = m.mem_mb)}
                             </span>
                         </label>
                     }
@@ -353,14 +360,15 @@ fn Picker(
 
 #[component]
 fn Resources(w: Wizard) -> impl IntoView {
+    let i18n = use_i18n();
     let degrade_off = Signal::derive(move || w.draft.with(|d| !d.degrade));
     view! {
         <fieldset class="grid gap-3 sm:grid-cols-2">
-            <legend class="mb-2 font-semibold">"3. Resources · 资源"</legend>
-            <DraftField w=w field="innodb_mb" label="InnoDB buffer pool (MB) · 缓冲池大小"
+            <legend class="mb-2 font-semibold">{t!(i18n, cluster_wizard.n_3_resources)}</legend>
+            <DraftField w=w field="innodb_mb" label=tu_string!(i18n, cluster_wizard.innodb_buffer_pool_mb)
                 get=|d| d.innodb_mb.clone() set=|d, v| d.innodb_mb = v/>
-            <DraftField w=w field="fullsync_level" label="Fullsync level · 每shard强同步备机个数"
-                hint="less than the replicas per shard · 必须小于副本数"
+            <DraftField w=w field="fullsync_level" label=tu_string!(i18n, cluster_wizard.fullsync_level)
+                hint=tu_string!(i18n, cluster_wizard.less_than_the_replicas_per_shard)
                 get=|d| d.fullsync_level.clone() set=|d, v| d.fullsync_level = v/>
             <label class="flex items-center gap-2 self-center text-sm">
                 <input
@@ -372,22 +380,22 @@ fn Resources(w: Wizard) -> impl IntoView {
                         w.draft.update(|d| d.degrade = on);
                     }
                 />
-                "Shard degrade · shard是否退化"
+                {t!(i18n, cluster_wizard.shard_degrade)}
             </label>
-            <DraftField w=w field="degrade_secs" label="Degrade time (s) · 退化时间" hint="5-500"
+            <DraftField w=w field="degrade_secs" label=tu_string!(i18n, cluster_wizard.degrade_time_s) hint="5-500"
                 get=|d| d.degrade_secs.clone() set=|d, v| d.degrade_secs = v disabled=degrade_off/>
-            <DraftField w=w field="data_storage_mb" label="Data storage per node (MB) · 数据存储空间"
+            <DraftField w=w field="data_storage_mb" label=tu_string!(i18n, cluster_wizard.data_storage_per_node_mb)
                 get=|d| d.data_storage_mb.clone() set=|d, v| d.data_storage_mb = v/>
-            <DraftField w=w field="log_storage_mb" label="Log storage per node (MB) · 日志存储空间"
+            <DraftField w=w field="log_storage_mb" label=tu_string!(i18n, cluster_wizard.log_storage_per_node_mb)
                 get=|d| d.log_storage_mb.clone() set=|d, v| d.log_storage_mb = v/>
-            <DraftField w=w field="max_storage_gb" label="Max storage per node (GB) · 每个存储节点最大存储值"
+            <DraftField w=w field="max_storage_gb" label=tu_string!(i18n, cluster_wizard.max_storage_per_node_gb)
                 get=|d| d.max_storage_gb.clone() set=|d, v| d.max_storage_gb = v/>
-            <DraftField w=w field="max_connections" label="Max connections per compute node · 最大连接数"
+            <DraftField w=w field="max_connections" label=tu_string!(i18n, cluster_wizard.max_connections_per_compute_node)
                 get=|d| d.max_connections.clone() set=|d, v| d.max_connections = v/>
-            <DraftField w=w field="cpu_cores" label="CPU cores per compute node · cpu核数"
+            <DraftField w=w field="cpu_cores" label=tu_string!(i18n, cluster_wizard.cpu_cores_per_compute_node)
                 get=|d| d.cpu_cores.clone() set=|d, v| d.cpu_cores = v/>
             <div class="flex flex-col gap-1">
-                <label for="cpu_limit_mode" class="text-sm font-medium text-slate-700">"CPU limit mode · cpu限制模式"</label>
+                <label for="cpu_limit_mode" class="text-sm font-medium text-slate-700">{t!(i18n, cluster_wizard.cpu_limit_mode)}</label>
                 <select
                     id="cpu_limit_mode"
                     class="rounded border border-slate-300 px-3 py-1.5"
@@ -400,10 +408,10 @@ fn Resources(w: Wizard) -> impl IntoView {
                     <option value="share" selected=move || w.draft.with(|d| d.cpu_limit_mode == "share")>"share"</option>
                 </select>
             </div>
-            <DraftField w=w field="computer_user" label="Compute-node user · 计算节点账号"
+            <DraftField w=w field="computer_user" label=tu_string!(i18n, cluster_wizard.compute_node_user)
                 get=|d| d.computer_user.clone() set=|d, v| d.computer_user = v/>
-            <DraftField w=w field="computer_password" label="Compute-node password · 计算节点密码" kind="password"
-                hint="8-64 characters; not kept if the page reloads · 8到64个字符；刷新页面后需重新输入"
+            <DraftField w=w field="computer_password" label=tu_string!(i18n, cluster_wizard.compute_node_password) kind="password"
+                hint=tu_string!(i18n, cluster_wizard.n_8_64_characters_not_kept_if)
                 get=|d| d.computer_password.clone() set=|d, v| d.computer_password = v/>
         </fieldset>
     }
@@ -411,6 +419,7 @@ fn Resources(w: Wizard) -> impl IntoView {
 
 #[component]
 fn Review(w: Wizard) -> impl IntoView {
+    let i18n = use_i18n();
     // Re-asked whenever the draft changes; the answer reflects the metadata right now.
     let plan = Resource::new(move || w.draft.get(), plan_cluster);
     let submit = ServerAction::<CreateCluster>::new();
@@ -425,7 +434,10 @@ fn Review(w: Wizard) -> impl IntoView {
             // A field problem sends the user back to the step that has the field.
             if let Some(field) = e.field().filter(|f| !f.is_empty()) {
                 let field: &'static str = leak_field(field);
-                w.errors.set(vec![FieldError { field, message: e.to_string() }]);
+                w.errors.set(vec![FieldError {
+                    field,
+                    message: e.message(i18n.get_locale_untracked()),
+                }]);
                 w.step.set(WizardStep::of_field(field));
             }
             submit_error.set(Some(e));
@@ -433,8 +445,8 @@ fn Review(w: Wizard) -> impl IntoView {
         None => {}
     });
     view! {
-        <h2 class="mb-2 font-semibold">"4. Review · 确认"</h2>
-        <Suspense fallback=|| view! { <p>"Checking… · 检查中"</p> }>
+        <h2 class="mb-2 font-semibold">{t!(i18n, cluster_wizard.n_4_review)}</h2>
+        <Suspense fallback=move || view! { <p>{t!(i18n, cluster_wizard.checking)}</p> }>
             {move || Suspend::new(async move {
                 match plan.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -443,7 +455,7 @@ fn Review(w: Wizard) -> impl IntoView {
             })}
         </Suspense>
         <p class="mt-2 text-sm text-red-800" role="alert" data-test="submit-error">
-            {move || submit_error.get().map(|e| e.to_string())}
+            {move || submit_error.get().map(|e| e.message(i18n.get_locale_untracked()))}
         </p>
     }
 }
@@ -477,11 +489,12 @@ fn leak_field(field: &str) -> &'static str {
 
 #[component]
 fn PlanView(plan: ClusterPlan, w: Wizard, submit: ServerAction<CreateCluster>) -> impl IntoView {
+    let i18n = use_i18n();
     let ready = plan.ready();
     let pending = submit.pending();
     view! {
         <div data-test="cluster-plan" data-ready=ready.to_string()>
-            <h3 class="text-sm font-semibold">"Pre-checks · 预检查"</h3>
+            <h3 class="text-sm font-semibold">{t!(i18n, cluster_wizard.pre_checks)}</h3>
             <ul class="mb-3 text-sm" data-test="pre-checks">
                 {plan.checks.iter().map(|c| {
                     let (mark, color) = if c.ok { ("✓", "text-green-700") } else { ("✗", "text-red-700") };
@@ -491,21 +504,21 @@ fn PlanView(plan: ClusterPlan, w: Wizard, submit: ServerAction<CreateCluster>) -
                 }).collect_view()}
             </ul>
             {plan.warnings.iter().map(|t| view! { <p class="text-sm text-amber-800">{format!("⚠ {t}")}</p> }).collect_view()}
-            <h3 class="mt-2 text-sm font-semibold">"Where each instance lands · 实例分布"</h3>
+            <h3 class="mt-2 text-sm font-semibold">{t!(i18n, cluster_wizard.where_each_instance_lands)}</h3>
             <TopologyView topology=Topology::from(&plan)/>
             <table class="mt-1 text-sm" data-test="plan-table">
                 <thead>
                     <tr class="text-left">
-                        <th class="px-2">"Instance · 实例"</th>
-                        <th class="px-2">"Machine · 机器"</th>
-                        <th class="px-2">"Port · 端口"</th>
-                        <th class="px-2">"MySQL port · MySQL端口"</th>
+                        <th class="px-2">{t!(i18n, cluster_wizard.instance)}</th>
+                        <th class="px-2">{t!(i18n, cluster_wizard.machine)}</th>
+                        <th class="px-2">{t!(i18n, common.port)}</th>
+                        <th class="px-2">{t!(i18n, common.mysql_port)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {plan.comps.iter().enumerate().map(|(i, p)| view! {
                         <tr class="border-t" data-test="plan-comp">
-                            <td class="px-2">{format!("Compute node {} · 计算节点", i + 1)}</td>
+                            <td class="px-2">{fill!(tu_string!(i18n, cluster_wizard.compute_node_n), n = (i + 1))}</td>
                             <td class="px-2 font-mono">{p.hostaddr.clone()}</td>
                             <td class="px-2 font-mono">{p.port}</td>
                             <td class="px-2 font-mono">{p.mysql_port.map(|m| m.to_string())}</td>
@@ -514,12 +527,11 @@ fn PlanView(plan: ClusterPlan, w: Wizard, submit: ServerAction<CreateCluster>) -
                     {plan.shards.iter().enumerate().flat_map(|(s, nodes)| {
                         nodes.iter().enumerate().map(move |(r, p)| view! {
                             <tr class="border-t" data-test="plan-storage">
-                                <td class="px-2">{format!(
-                                    "Shard {} {} · {}",
-                                    s + 1,
-                                    if r == 0 { "primary".to_owned() } else { format!("replica {r}") },
-                                    if r == 0 { "主" } else { "备" }
-                                )}</td>
+                                <td class="px-2">{if r == 0 {
+                                    fill!(tu_string!(i18n, cluster_wizard.shard_primary), s = (s + 1))
+                                } else {
+                                    fill!(tu_string!(i18n, cluster_wizard.shard_replica), s = (s + 1), r = r)
+                                }}</td>
                                 <td class="px-2 font-mono">{p.hostaddr.clone()}</td>
                                 <td class="px-2 font-mono">{p.port}</td>
                                 <td class="px-2"></td>
@@ -537,7 +549,7 @@ fn PlanView(plan: ClusterPlan, w: Wizard, submit: ServerAction<CreateCluster>) -
                     submit.dispatch(CreateCluster { draft: w.draft.get_untracked() });
                 }
             >
-                {move || if pending.get() { "Submitting… · 提交中" } else { "Create the cluster · 创建集群" }}
+                {move || if pending.get() { tu_string!(i18n, cluster_wizard.submitting) } else { tu_string!(i18n, cluster_wizard.create_the_cluster) }}
             </button>
         </div>
     }

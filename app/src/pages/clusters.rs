@@ -4,11 +4,13 @@
 
 use crate::api::clusters::{list_clusters, ClusterListQuery, ClusterRow};
 use crate::components::list::{ErrorBox, Pager};
+use crate::i18n::*;
 use crate::paths;
 use leptos::prelude::*;
 
 #[component]
 pub fn ClustersPage() -> impl IntoView {
+    let i18n = use_i18n();
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1u32);
     let clusters = Resource::new(
@@ -17,18 +19,18 @@ pub fn ClustersPage() -> impl IntoView {
     );
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
-            <h1 class="text-xl font-semibold">"Clusters · 集群管理"</h1>
+            <h1 class="text-xl font-semibold">{t!(i18n, common.clusters_2)}</h1>
             <a
                 href=paths::NEW_CLUSTER
                 class="rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800"
                 data-test="new-cluster"
             >
-                "Create cluster · 新增集群"
+                {t!(i18n, common.create_cluster)}
             </a>
         </div>
         <form class="my-3" role="search" on:submit=|ev| ev.prevent_default()>
             <label class="flex flex-col text-sm">
-                "Search business name or cluster name · 搜索业务名称/集群名称"
+                {t!(i18n, clusters.search_business_name_or_cluster_name)}
                 <input
                     type="search"
                     class="max-w-sm rounded border border-slate-300 px-2 py-1"
@@ -42,7 +44,7 @@ pub fn ClustersPage() -> impl IntoView {
                 />
             </label>
         </form>
-        <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match clusters.await {
                     Err(e) => view! {
@@ -54,10 +56,10 @@ pub fn ClustersPage() -> impl IntoView {
                             <div class="flex flex-col gap-2" data-test="cluster-list">
                                 {p.rows.into_iter().map(|c| view! { <ClusterCard c=c/> }).collect_view()}
                                 {(p.total == 0).then(|| view! {
-                                    <p class="text-slate-500" data-test="no-clusters">"No clusters. · 没有集群"</p>
+                                    <p class="text-slate-500" data-test="no-clusters">{t!(i18n, clusters.no_clusters)}</p>
                                 })}
                             </div>
-                            <Pager page=page pages=pages total=p.total noun="clusters" test_id="cluster-pages"/>
+                            <Pager page=page pages=pages total=p.total test_id="cluster-pages"/>
                         }.into_any()
                     }
                 }
@@ -70,6 +72,7 @@ pub fn ClustersPage() -> impl IntoView {
 /// before the page is interactive).
 #[component]
 fn ClusterCard(c: ClusterRow) -> impl IntoView {
+    let i18n = use_i18n();
     let title = if c.nick_name.is_empty() {
         c.name.clone()
     } else {
@@ -80,20 +83,20 @@ fn ClusterCard(c: ClusterRow) -> impl IntoView {
         <details class="rounded border border-slate-200 bg-white" data-test=format!("cluster-{}", c.id)>
             <summary class="flex cursor-pointer flex-wrap gap-x-6 gap-y-1 px-3 py-2">
                 <a class="font-semibold text-sky-800 underline" href=format!("{}/{}", paths::CLUSTERS, c.id)>{title}</a>
-                <span class="text-sm">{format!("HA · 高可用: {}", c.ha_mode)}</span>
-                <span class="text-sm">{format!("Shards · 分片: {}", c.shards)}</span>
-                <span class="text-sm">{format!("Compute nodes · 计算节点: {}", c.comps.len())}</span>
-                <span class="text-sm" data-test="cluster-status">{format!("Status · 状态: {}", c.status)}</span>
+                <span class="text-sm">{tu_string!(i18n, clusters.ha)} ": " {c.ha_mode.clone()}</span>
+                <span class="text-sm">{tu_string!(i18n, clusters.shards)} ": " {c.shards}</span>
+                <span class="text-sm">{tu_string!(i18n, clusters.compute_nodes)} ": " {c.comps.len()}</span>
+                <span class="text-sm" data-test="cluster-status">{tu_string!(i18n, common.status)} ": " {c.status.clone()}</span>
                 <span class="text-sm text-slate-500">{c.created.clone()}</span>
             </summary>
             <table class="m-3 text-sm" data-test="comp-table">
                 <thead>
                     <tr class="text-left">
-                        <th class="px-2">"Host · IP地址"</th>
-                        <th class="px-2">"PostgreSQL port · 端口"</th>
-                        <th class="px-2">"MySQL port · MySQL端口"</th>
-                        <th class="px-2">"Status · 状态"</th>
-                        <th class="px-2">"Connect · 连接"</th>
+                        <th class="px-2">{t!(i18n, common.host)}</th>
+                        <th class="px-2">{t!(i18n, common.postgresql_port)}</th>
+                        <th class="px-2">{t!(i18n, common.mysql_port)}</th>
+                        <th class="px-2">{t!(i18n, common.status)}</th>
+                        <th class="px-2">{t!(i18n, clusters.connect)}</th>
                     </tr>
                 </thead>
                 <tbody>

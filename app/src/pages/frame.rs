@@ -1,6 +1,7 @@
 //! The frame around every page after login: header (user, logout) and side navigation in
 //! XPanel's order.
 
+use crate::i18n::*;
 use crate::{
     api::auth::{current_user, Logout},
     error::AppError,
@@ -10,17 +11,20 @@ use leptos::prelude::*;
 use leptos_router::{components::Outlet, hooks::use_location};
 
 /// The menu, in the order the original XPanel shows it.
-const NAV: &[(&str, &str, &str)] = &[
-    (paths::HOME, "Overview", "概览"),
-    (paths::MACHINES, "Machines", "计算机管理"),
-    (paths::CLUSTERS, "Clusters", "集群管理"),
-    (paths::JOBS, "Jobs", "任务"),
-    (paths::OPERATION_LOG, "Operation log", "操作记录"),
-    (paths::SYSTEM, "System", "系统管理"),
-];
+fn nav(l: Locale) -> [(&'static str, &'static str); 6] {
+    [
+        (paths::HOME, td_string!(l, common.overview)),
+        (paths::MACHINES, td_string!(l, common.machines)),
+        (paths::CLUSTERS, td_string!(l, common.clusters_2)),
+        (paths::JOBS, td_string!(l, common.jobs)),
+        (paths::OPERATION_LOG, td_string!(l, common.operation_log)),
+        (paths::SYSTEM, td_string!(l, common.system)),
+    ]
+}
 
 #[component]
 pub fn Frame() -> impl IntoView {
+    let i18n = use_i18n();
     let me = Resource::new(|| (), |_| current_user());
     let logout = ServerAction::<Logout>::new();
     let location = use_location();
@@ -33,27 +37,28 @@ pub fn Frame() -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match me.await {
-                                Ok(u) => view! { <span data-test="current-user">"当前账户 · User: " {u.name}</span> }.into_any(),
+                                Ok(u) => view! { <span data-test="current-user">{t!(i18n, frame.user)} {u.name}</span> }.into_any(),
                                 Err(e) => view! { <SessionLost error=e/> }.into_any(),
                             }
                         })}
                     </Transition>
                     <crate::theme::ThemeToggle/>
+                    <crate::lang::LanguageSwitch dark=true/>
                     <ActionForm action=logout>
                         <button type="submit" class="rounded border border-[#fff]/40 px-3 py-1 hover:bg-[#fff]/10" data-test="logout">
-                            "Log out · 退出登录"
+                            {t!(i18n, common.log_out)}
                         </button>
                     </ActionForm>
                 </div>
             </header>
             <div class="flex flex-1">
-                <nav class="w-56 bg-white p-3 shadow-sm" aria-label="Main">
+                <nav class="w-56 bg-white p-3 shadow-sm" aria-label=tu_string!(i18n, frame.main_menu)>
                     <ul class="flex flex-col gap-1">
-                        {NAV.iter().map(|(href, en, zh)| {
+                        {nav(i18n.get_locale_untracked()).into_iter().map(|(href, label)| {
                             // Every path starts with HOME: the overview is current only on itself.
                             let current = move || {
                                 let path = location.pathname.get();
-                                if *href == paths::HOME {
+                                if href == paths::HOME {
                                     path.trim_end_matches('/') == paths::HOME
                                 } else {
                                     path.starts_with(href)
@@ -62,11 +67,11 @@ pub fn Frame() -> impl IntoView {
                             view! {
                                 <li>
                                     <a
-                                        href=*href
+                                        href=href
                                         aria-current=move || current().then_some("page")
                                         class="block rounded px-3 py-2 hover:bg-slate-100 aria-[current=page]:bg-sky-50 aria-[current=page]:font-semibold aria-[current=page]:text-sky-800"
                                     >
-                                        {*en} <span class="ml-1 text-xs text-slate-600">{*zh}</span>
+                                        {label}
                                     </a>
                                 </li>
                             }
@@ -85,6 +90,7 @@ pub fn Frame() -> impl IntoView {
 /// would have.
 #[component]
 fn SessionLost(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
     let target = match error {
         AppError::PasswordChangeRequired => Some(paths::CHANGE_PASSWORD),
         AppError::Unauthorized => Some(paths::LOGIN),
@@ -95,5 +101,5 @@ fn SessionLost(error: AppError) -> impl IntoView {
             let _ = window().location().set_href(t);
         });
     }
-    view! { <span class="text-red-300">{error.to_string()}</span> }
+    view! { <span class="text-red-300">{error.message(i18n.get_locale_untracked())}</span> }
 }

@@ -4,21 +4,23 @@
 use crate::api::jobs::{get_job, list_jobs, JobListQuery, JobStatus, JobView};
 use crate::components::job::{status_class, status_key, use_job, JobProgress};
 use crate::components::list::{ErrorBox, Pager};
+use crate::components::local_time::LocalTime;
+use crate::i18n::*;
 use crate::paths;
-use crate::time::utc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn JobsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let status = RwSignal::new(String::new());
     let page = RwSignal::new(1u32);
     let jobs =
         Resource::new(move || JobListQuery { status: status.get(), page: page.get() }, list_jobs);
     view! {
-        <h1 class="text-xl font-semibold">"Jobs · 任务"</h1>
+        <h1 class="text-xl font-semibold">{t!(i18n, common.jobs)}</h1>
         <label class="my-3 flex max-w-xs flex-col text-sm">
-            "Status · 状态"
+            {t!(i18n, common.status)}
             <select
                 class="rounded border border-slate-300 px-2 py-1"
                 data-test="job-status-filter"
@@ -27,13 +29,13 @@ pub fn JobsPage() -> impl IntoView {
                     page.set(1);
                 }
             >
-                <option value="">"All · 全部"</option>
-                <option value="running">"Running · 执行中"</option>
-                <option value="done">"Done · 成功"</option>
-                <option value="failed">"Failed · 失败"</option>
+                <option value="">{t!(i18n, common.all)}</option>
+                <option value="running">{t!(i18n, jobs.running)}</option>
+                <option value="done">{t!(i18n, jobs.done)}</option>
+                <option value="failed">{t!(i18n, jobs.failed)}</option>
             </select>
         </label>
-        <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match jobs.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -44,20 +46,20 @@ pub fn JobsPage() -> impl IntoView {
                                 <thead>
                                     <tr class="text-left">
                                         <th class="px-2 py-1">"#"</th>
-                                        <th class="px-2">"Job · 任务"</th>
-                                        <th class="px-2">"Target · 对象"</th>
-                                        <th class="px-2">"Status · 状态"</th>
-                                        <th class="px-2">"Progress · 进度"</th>
-                                        <th class="px-2">"User · 操作人"</th>
-                                        <th class="px-2">"Started · 开始 (UTC)"</th>
+                                        <th class="px-2">{t!(i18n, jobs.job)}</th>
+                                        <th class="px-2">{t!(i18n, common.target)}</th>
+                                        <th class="px-2">{t!(i18n, common.status)}</th>
+                                        <th class="px-2">{t!(i18n, jobs.progress)}</th>
+                                        <th class="px-2">{t!(i18n, common.user)}</th>
+                                        <th class="px-2">{t!(i18n, jobs.started)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
                                     {p.rows.into_iter().map(|j| view! { <JobRow j=j/> }).collect_view()}
                                 </tbody>
                             </table>
-                            {(p.total == 0).then(|| view! { <p class="text-slate-500">"No jobs yet. · 暂无任务"</p> })}
-                            <Pager page=page pages=pages total=p.total noun="jobs" test_id="job-pages"/>
+                            {(p.total == 0).then(|| view! { <p class="text-slate-500">{t!(i18n, jobs.no_jobs_yet)}</p> })}
+                            <Pager page=page pages=pages total=p.total test_id="job-pages"/>
                         }.into_any()
                     }
                 }
@@ -68,22 +70,23 @@ pub fn JobsPage() -> impl IntoView {
 
 #[component]
 fn JobRow(j: JobView) -> impl IntoView {
-    let (en, zh) = j.names();
+    let i18n = use_i18n();
+    let name = crate::lang::job_name(i18n.get_locale_untracked(), &j.job_type);
     view! {
         <tr class="border-t border-slate-100" data-test=format!("job-{}", j.id)>
             <td class="px-2 py-1">
                 <a class="text-sky-700 underline" href=format!("{}/{}", paths::JOBS, j.id)>{j.id}</a>
             </td>
-            <td class="px-2">{format!("{en} · {zh}")}</td>
+            <td class="px-2">{name}</td>
             <td class="px-2 font-mono">{j.target.clone()}</td>
             <td class="px-2">
                 <span class=format!("rounded border px-1 {}", status_class(j.status)) data-status=status_key(j.status)>
-                    {j.status.label()}
+                    {j.status.label(i18n.get_locale_untracked())}
                 </span>
             </td>
             <td class="px-2">{format!("{}%", j.percent)}</td>
             <td class="px-2">{j.user_name.clone()}</td>
-            <td class="px-2">{utc(j.created_at)}</td>
+            <td class="px-2"><LocalTime unix_secs=j.created_at/></td>
         </tr>
     }
 }
@@ -91,12 +94,13 @@ fn JobRow(j: JobView) -> impl IntoView {
 /// One job: what it is, a live progress bar and its steps.
 #[component]
 pub fn JobPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let first = Resource::new(id, get_job);
     view! {
-        <p class="text-sm"><a class="text-sky-700 underline" href=paths::JOBS>"‹ Jobs · 任务"</a></p>
-        <Suspense fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+        <p class="text-sm"><a class="text-sky-700 underline" href=paths::JOBS>{t!(i18n, jobs.jobs_2)}</a></p>
+        <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match first.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -109,7 +113,8 @@ pub fn JobPage() -> impl IntoView {
 
 #[component]
 fn LiveJob(first: JobView) -> impl IntoView {
-    let (en, zh) = first.names();
+    let i18n = use_i18n();
+    let name = crate::lang::job_name(i18n.get_locale_untracked(), &first.job_type);
     let id = first.id;
     let (job, problem) = use_job(id, Some(first.clone()));
     let cluster_link = move || {
@@ -118,21 +123,21 @@ fn LiveJob(first: JobView) -> impl IntoView {
             (j.status == JobStatus::Done && j.job_type != "delete_cluster").then(|| {
                 view! {
                     <a class="text-sky-700 underline" data-test="open-cluster" href=format!("{}/{cid}", paths::CLUSTERS)>
-                        "Open the cluster · 查看集群"
+                        {t!(i18n, jobs.open_the_cluster)}
                     </a>
                 }
             })
         })
     };
     view! {
-        <h1 class="mt-2 text-xl font-semibold">{format!("{en} · {zh}")}</h1>
+        <h1 class="mt-2 text-xl font-semibold">{name}</h1>
         <dl class="mt-2 grid max-w-2xl grid-cols-[auto_1fr] gap-x-4 text-sm">
-            <dt class="text-slate-500">"Console job · 任务号"</dt><dd data-test="job-id">{id}</dd>
-            <dt class="text-slate-500">"cluster_mgr job · 集群管理任务号"</dt>
+            <dt class="text-slate-500">{t!(i18n, jobs.console_job)}</dt><dd data-test="job-id">{id}</dd>
+            <dt class="text-slate-500">{t!(i18n, jobs.cluster_mgr_job)}</dt>
             <dd data-test="cm-job-id">{move || job.get().map(|j| j.cm_job_id).unwrap_or_default()}</dd>
-            <dt class="text-slate-500">"Target · 对象"</dt><dd class="font-mono">{first.target.clone()}</dd>
-            <dt class="text-slate-500">"User · 操作人"</dt><dd>{first.user_name.clone()}</dd>
-            <dt class="text-slate-500">"Started · 开始 (UTC)"</dt><dd>{utc(first.created_at)}</dd>
+            <dt class="text-slate-500">{t!(i18n, common.target)}</dt><dd class="font-mono">{first.target.clone()}</dd>
+            <dt class="text-slate-500">{t!(i18n, common.user)}</dt><dd>{first.user_name.clone()}</dd>
+            <dt class="text-slate-500">{t!(i18n, jobs.started)}</dt><dd><LocalTime unix_secs=first.created_at/></dd>
         </dl>
         <section class="mt-4 max-w-2xl rounded border border-slate-200 bg-white p-4">
             <JobProgress job=job/>

@@ -10,6 +10,8 @@ use crate::components::job::JobBanner;
 use crate::components::list::{ErrorBox, Pager};
 use crate::domain::machine::{FieldError, MachineForm, MachineKind};
 use crate::error::AppError;
+use crate::i18n::*;
+use crate::lang::fill;
 use leptos::prelude::*;
 
 /// What the side panel shows.
@@ -24,6 +26,7 @@ enum Panel {
 
 #[component]
 pub fn MachinesPage() -> impl IntoView {
+    let i18n = use_i18n();
     let search = RwSignal::new(String::new());
     let kind = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
@@ -79,25 +82,25 @@ pub fn MachinesPage() -> impl IntoView {
 
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
-            <h1 class="text-xl font-semibold">"Machines · 计算机管理"</h1>
+            <h1 class="text-xl font-semibold">{t!(i18n, common.machines)}</h1>
             <button
                 type="button"
                 class="rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800"
                 data-test="add-machine"
                 on:click=move |_| panel.set(Panel::Add)
             >
-                "Add machine · 新增"
+                {t!(i18n, machines.add_machine)}
             </button>
         </div>
         {move || job.get().map(|id| view! { <JobBanner id=id on_end=on_job_end/> })}
-        <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 machines.await.map(|p| view! { <Counts page=p/> })
             })}
         </Transition>
         <form class="my-3 flex flex-wrap items-end gap-3" role="search" on:submit=|ev| ev.prevent_default()>
             <label class="flex flex-col text-sm">
-                "Search IP · 搜索IP"
+                {t!(i18n, machines.search_ip)}
                 <input
                     type="search"
                     class="rounded border border-slate-300 px-2 py-1"
@@ -111,7 +114,7 @@ pub fn MachinesPage() -> impl IntoView {
                 />
             </label>
             <label class="flex flex-col text-sm">
-                "Show type · 显示类型"
+                {t!(i18n, machines.show_type)}
                 <select
                     class="rounded border border-slate-300 px-2 py-1"
                     data-test="machine-kind-filter"
@@ -120,13 +123,13 @@ pub fn MachinesPage() -> impl IntoView {
                         page.set(1);
                     }
                 >
-                    <option value="">"All · 全部"</option>
-                    <option value="storage">"Storage · 存储"</option>
-                    <option value="computer">"Compute · 计算"</option>
+                    <option value="">{t!(i18n, common.all)}</option>
+                    <option value="storage">{t!(i18n, common.storage)}</option>
+                    <option value="computer">{t!(i18n, common.compute)}</option>
                 </select>
             </label>
             <label class="flex flex-col text-sm">
-                "Show status · 显示状态"
+                {t!(i18n, machines.show_status)}
                 <select
                     class="rounded border border-slate-300 px-2 py-1"
                     data-test="machine-status-filter"
@@ -135,14 +138,14 @@ pub fn MachinesPage() -> impl IntoView {
                         page.set(1);
                     }
                 >
-                    <option value="">"All · 全部"</option>
-                    <option value="running">"Online · 在线"</option>
-                    <option value="idle">"No new instances · 不允许再装实例"</option>
-                    <option value="dead">"Offline · 离线"</option>
+                    <option value="">{t!(i18n, common.all)}</option>
+                    <option value="running">{t!(i18n, machines.online)}</option>
+                    <option value="idle">{t!(i18n, common.idle)}</option>
+                    <option value="dead">{t!(i18n, machines.offline)}</option>
                 </select>
             </label>
         </form>
-        <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match machines.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -154,16 +157,16 @@ pub fn MachinesPage() -> impl IntoView {
                                 <table class="min-w-full text-sm" data-test="machine-table">
                                     <thead class="bg-slate-50">
                                         <tr>
-                                            {header("host", "IP · IP地址")}
-                                            {header("type", "Type · 类型")}
-                                            <th class="px-2 py-2 text-left">"Port range · 端口范围"</th>
-                                            <th class="px-2 py-2 text-left">"Used · 已使用端口"</th>
-                                            <th class="px-2 py-2 text-left">"Installing · 安装中"</th>
-                                            {header("status", "Status · 状态")}
-                                            {header("cores", "CPU · cpu核数")}
-                                            {header("memory", "Memory · 总内存")}
-                                            {header("rack", "Rack · 机架")}
-                                            <th class="px-2 py-2 text-left">"Actions · 操作"</th>
+                                            {header("host", tu_string!(i18n, machines.h_ip))}
+                                            {header("type", tu_string!(i18n, machines.h_type))}
+                                            <th class="px-2 py-2 text-left">{t!(i18n, machines.port_range)}</th>
+                                            <th class="px-2 py-2 text-left">{t!(i18n, machines.used)}</th>
+                                            <th class="px-2 py-2 text-left">{t!(i18n, machines.installing)}</th>
+                                            {header("status", tu_string!(i18n, common.status))}
+                                            {header("cores", tu_string!(i18n, machines.h_cpu))}
+                                            {header("memory", tu_string!(i18n, machines.h_memory))}
+                                            {header("rack", tu_string!(i18n, machines.h_rack))}
+                                            <th class="px-2 py-2 text-left">{t!(i18n, machines.actions)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -175,11 +178,11 @@ pub fn MachinesPage() -> impl IntoView {
                                 </table>
                                 {(p.total == 0).then(|| view! {
                                     <p class="p-4 text-slate-500" data-test="no-machines">
-                                        "No machines match. · 没有符合条件的计算机"
+                                        {t!(i18n, machines.no_machines_match)}
                                     </p>
                                 })}
                             </div>
-                            <Pager page=page pages=pages total=p.total noun="machines" test_id="machine-pages"/>
+                            <Pager page=page pages=pages total=p.total test_id="machine-pages"/>
                         }
                             .into_any()
                     }
@@ -198,29 +201,31 @@ pub fn MachinesPage() -> impl IntoView {
 
 #[component]
 fn Counts(page: MachinePage) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <p class="mt-2 flex gap-4 text-sm" data-test="machine-counts">
-            <span class="text-green-700">{format!("Online · 在线 {}", page.online)}</span>
-            <span class="text-slate-500">{format!("No new instances · 不允许再装实例 {}", page.idle)}</span>
-            <span class="text-red-700">{format!("Offline · 离线 {}", page.offline)}</span>
+            <span class="text-green-700">{tu_string!(i18n, machines.online)} " " {page.online}</span>
+            <span class="text-slate-500">{tu_string!(i18n, common.idle)} " " {page.idle}</span>
+            <span class="text-red-700">{tu_string!(i18n, machines.offline)} " " {page.offline}</span>
         </p>
     }
 }
 
 /// `running` → 在线 (green), `idle` → 不允许再装实例 (grey), `dead` → 离线 (red).
-fn status_badge(status: &str) -> (&'static str, String) {
+fn status_badge(status: &str, l: Locale) -> (&'static str, String) {
     match status {
-        "running" => ("bg-green-100 text-green-800", "Online · 在线".into()),
-        "idle" => ("bg-slate-200 text-slate-700", "No new instances · 不允许再装实例".into()),
-        "dead" => ("bg-red-100 text-red-800", "Offline · 离线".into()),
+        "running" => ("bg-green-100 text-green-800", td_string!(l, machines.online).into()),
+        "idle" => ("bg-slate-200 text-slate-700", td_string!(l, common.idle).into()),
+        "dead" => ("bg-red-100 text-red-800", td_string!(l, machines.offline).into()),
         other => ("bg-amber-100 text-amber-800", other.to_owned()),
     }
 }
 
 #[component]
 fn Row(m: MachineRow, panel: RwSignal<Panel>) -> impl IntoView {
-    let (class, label) = status_badge(&m.status);
-    let kind = m.kind.map(MachineKind::label).unwrap_or("?");
+    let i18n = use_i18n();
+    let (class, label) = status_badge(&m.status, i18n.get_locale_untracked());
+    let kind = m.kind.map(|k| k.label(i18n.get_locale_untracked())).unwrap_or("?");
     let test_id =
         format!("machine-{}-{}", m.hostaddr, m.kind.map(MachineKind::as_str).unwrap_or("none"));
     let (edit, delete, nodes) = (m.clone(), m.clone(), m.hostaddr.clone());
@@ -239,13 +244,13 @@ fn Row(m: MachineRow, panel: RwSignal<Panel>) -> impl IntoView {
             <td class="px-2 py-1">{m.rack_id.clone()}</td>
             <td class="flex gap-2 whitespace-nowrap px-2 py-1">
                 <button type="button" class="text-sky-700 underline" on:click=move |_| panel.set(Panel::Nodes(nodes.clone()))>
-                    "Nodes · 节点视图"
+                    {t!(i18n, machines.nodes)}
                 </button>
                 <button type="button" class="text-sky-700 underline" on:click=move |_| panel.set(Panel::Edit(edit.clone()))>
-                    "Edit · 编辑"
+                    {t!(i18n, machines.edit)}
                 </button>
                 <button type="button" class="text-red-700 underline" on:click=move |_| panel.set(Panel::Delete(delete.clone()))>
-                    "Delete · 删除"
+                    {t!(i18n, common.delete)}
                 </button>
             </td>
         </tr>
@@ -255,6 +260,7 @@ fn Row(m: MachineRow, panel: RwSignal<Panel>) -> impl IntoView {
 /// A dialog-like panel with a title and a close button; focus moves into it.
 #[component]
 fn Dialog(title: String, panel: RwSignal<Panel>, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
     let heading = NodeRef::<leptos::html::H2>::new();
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
@@ -275,7 +281,7 @@ fn Dialog(title: String, panel: RwSignal<Panel>, children: Children) -> impl Int
         >
             <div class="mb-3 flex items-center justify-between">
                 <h2 id="panel-title" tabindex="-1" node_ref=heading class="text-lg font-semibold">{title}</h2>
-                <button type="button" class="text-slate-500" aria-label="Close · 关闭" on:click=move |_| panel.set(Panel::None)>
+                <button type="button" class="text-slate-500" aria-label=tu_string!(i18n, machines.close) on:click=move |_| panel.set(Panel::None)>
                     "✕"
                 </button>
             </div>
@@ -324,6 +330,7 @@ fn MachineFormPanel(
     panel: RwSignal<Panel>,
     on_job: Callback<i64>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let editing = edit.is_some();
     let e = edit.clone();
     let get =
@@ -354,7 +361,7 @@ fn MachineFormPanel(
                 let field = FIELDS.iter().copied().find(|f| *f == field).unwrap_or("hostaddr");
                 errors.set(vec![FieldError { field, message }]);
             }
-            Some(Err(e)) => general.set(Some(e.to_string())),
+            Some(Err(e)) => general.set(Some(e.message(i18n.get_locale_untracked()))),
             None => {}
         }
     });
@@ -383,7 +390,7 @@ fn MachineFormPanel(
             total_cpu_cores: total_cpu_cores.get_untracked(),
             rack_id: rack_id.get_untracked(),
         };
-        match form.validate() {
+        match form.validate(i18n.get_locale_untracked()) {
             Err(errs) => errors.set(errs),
             Ok(_) => {
                 errors.set(Vec::new());
@@ -396,17 +403,17 @@ fn MachineFormPanel(
         }
     };
     let title = match &edit {
-        Some(m) => format!("Edit machine {} · 编辑计算机", m.hostaddr),
-        None => "Add machine · 新增计算机".to_owned(),
+        Some(m) => fill!(tu_string!(i18n, machines.edit_machine_host), host = m.hostaddr),
+        None => tu_string!(i18n, common.add_machine).to_owned(),
     };
     let kind_error =
         move || errors.get().into_iter().find(|e| e.field == "machine_type").map(|e| e.message);
     view! {
         <Dialog title=title panel=panel>
             <form novalidate class="grid grid-cols-1 gap-x-4 gap-y-1 md:grid-cols-2" data-test="machine-form" on:submit=submit>
-                <Input name="hostaddr" label="IP address · IP地址" value=hostaddr errors=errors disabled=editing placeholder="10.0.0.11 or fe80::1"/>
+                <Input name="hostaddr" label=tu_string!(i18n, machines.ip_address) value=hostaddr errors=errors disabled=editing placeholder="10.0.0.11 or fe80::1"/>
                 <div class="flex flex-col gap-1">
-                    <label for="machine_type" class="text-sm font-medium text-slate-700">"Type · 机器类型"</label>
+                    <label for="machine_type" class="text-sm font-medium text-slate-700">{t!(i18n, machines.type_text)}</label>
                     <select
                         id="machine_type"
                         name="machine_type"
@@ -416,25 +423,25 @@ fn MachineFormPanel(
                         prop:value=move || machine_type.get()
                         on:change=on_type
                     >
-                        <option value="">"Choose… · 请选择"</option>
-                        <option value="storage">"Storage · 存储"</option>
-                        <option value="computer">"Compute · 计算"</option>
+                        <option value="">{t!(i18n, machines.choose)}</option>
+                        <option value="storage">{t!(i18n, common.storage)}</option>
+                        <option value="computer">{t!(i18n, common.compute)}</option>
                     </select>
                     <p id="machine_type-error" class="min-h-4 text-xs text-red-700" data-test="machine_type-error">{kind_error}</p>
                 </div>
-                <Input name="port_start" label="First port · 起始端口" value=port_start errors=errors/>
-                <Input name="port_end" label="Last port · 结束端口" value=port_end errors=errors/>
+                <Input name="port_start" label=tu_string!(i18n, machines.first_port) value=port_start errors=errors/>
+                <Input name="port_end" label=tu_string!(i18n, machines.last_port) value=port_end errors=errors/>
                 <Show when=move || machine_type.get() == "storage">
-                    <Input name="datadir" label="Storage data dirs · 存储节点数据目录 (a;b)" value=datadir errors=errors placeholder="/data1;/data2"/>
-                    <Input name="logdir" label="Log dirs · 日志目录" value=logdir errors=errors/>
-                    <Input name="wal_log_dir" label="WAL dirs · wal日志目录" value=wal_log_dir errors=errors/>
+                    <Input name="datadir" label=tu_string!(i18n, machines.storage_data_dirs) value=datadir errors=errors placeholder="/data1;/data2"/>
+                    <Input name="logdir" label=tu_string!(i18n, machines.log_dirs) value=logdir errors=errors/>
+                    <Input name="wal_log_dir" label=tu_string!(i18n, machines.wal_dirs) value=wal_log_dir errors=errors/>
                 </Show>
                 <Show when=move || machine_type.get() == "computer">
-                    <Input name="comp_datadir" label="Compute data dirs · 计算节点数据目录" value=comp_datadir errors=errors/>
+                    <Input name="comp_datadir" label=tu_string!(i18n, machines.compute_data_dirs) value=comp_datadir errors=errors/>
                 </Show>
-                <Input name="total_mem" label="Memory (MB) · 总内存 (MB)" value=total_mem errors=errors/>
-                <Input name="total_cpu_cores" label="CPU cores · cpu核数" value=total_cpu_cores errors=errors/>
-                <Input name="rack_id" label="Rack · 机架编号" value=rack_id errors=errors disabled=editing placeholder="0"/>
+                <Input name="total_mem" label=tu_string!(i18n, machines.memory_mb) value=total_mem errors=errors/>
+                <Input name="total_cpu_cores" label=tu_string!(i18n, machines.cpu_cores) value=total_cpu_cores errors=errors/>
+                <Input name="rack_id" label=tu_string!(i18n, machines.rack) value=rack_id errors=errors disabled=editing placeholder="0"/>
                 <div class="col-span-full flex items-center gap-3">
                     <button
                         type="submit"
@@ -442,7 +449,7 @@ fn MachineFormPanel(
                         data-test="machine-submit"
                         disabled=pending
                     >
-                        {if editing { "Save · 保存" } else { "Add · 新增" }}
+                        {if editing { tu_string!(i18n, common.save) } else { tu_string!(i18n, machines.add) }}
                     </button>
                     <p class="text-sm text-red-700" role="alert" data-test="machine-form-error">{move || general.get()}</p>
                 </div>
@@ -468,6 +475,7 @@ const FIELDS: [&str; 11] = [
 /// Delete with a typed confirmation: the user types the IP address.
 #[component]
 fn DeletePanel(m: MachineRow, panel: RwSignal<Panel>, on_job: Callback<i64>) -> impl IntoView {
+    let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
     let delete = ServerAction::<DeleteMachine>::new();
     let host = m.hostaddr.clone();
@@ -482,21 +490,21 @@ fn DeletePanel(m: MachineRow, panel: RwSignal<Panel>, on_job: Callback<i64>) -> 
         move || typed.get().trim() == host
     };
     let error = move || match delete.value().get() {
-        Some(Err(e)) => Some(e.to_string()),
+        Some(Err(e)) => Some(e.message(i18n.get_locale_untracked())),
         _ => None,
     };
     let (h, k) = (host.clone(), kind.clone());
     view! {
-        <Dialog title=format!("Delete machine {host} · 删除计算机") panel=panel>
+        <Dialog title=fill!(tu_string!(i18n, machines.delete_machine_host), host = host) panel=panel>
             <p class="mb-2 text-sm">
-                "cluster_mgr refuses to delete a machine that still holds instances. Type the IP address to confirm. · 请输入IP地址以确认删除"
+                {t!(i18n, machines.cluster_mgr_refuses_to_delete_a)}
             </p>
             <form novalidate class="flex flex-wrap items-end gap-3" on:submit=move |ev| {
                 ev.prevent_default();
                 delete.dispatch(DeleteMachine { hostaddr: h.clone(), machine_type: k.clone(), confirm: typed.get_untracked() });
             }>
                 <label class="flex flex-col text-sm">
-                    {format!("Type {host} · 输入 {host}")}
+                    {fill!(tu_string!(i18n, machines.type_host), host = host)}
                     <input
                         class="rounded border border-slate-300 px-2 py-1 font-mono"
                         data-test="delete-confirm"
@@ -511,7 +519,7 @@ fn DeletePanel(m: MachineRow, panel: RwSignal<Panel>, on_job: Callback<i64>) -> 
                     data-test="delete-submit"
                     disabled=move || !matches() || delete.pending().get()
                 >
-                    "Delete · 删除"
+                    {t!(i18n, common.delete)}
                 </button>
             </form>
             <p class="mt-2 text-sm text-red-700" role="alert" data-test="delete-error">{error}</p>
@@ -522,16 +530,17 @@ fn DeletePanel(m: MachineRow, panel: RwSignal<Panel>, on_job: Callback<i64>) -> 
 /// 节点视图: the instances on one host.
 #[component]
 fn NodesPanel(host: String, panel: RwSignal<Panel>) -> impl IntoView {
+    let i18n = use_i18n();
     let h = host.clone();
     let nodes = Resource::new(move || h.clone(), machine_instances);
     view! {
-        <Dialog title=format!("Instances on {host} · 节点视图") panel=panel>
-            <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+        <Dialog title=fill!(tu_string!(i18n, machines.instances_on), host = host) panel=panel>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match nodes.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(list) if list.is_empty() => view! {
-                            <p data-test="no-instances">"No instances on this machine. · 该计算机上没有实例"</p>
+                            <p data-test="no-instances">{t!(i18n, machines.no_instances_on_this_machine)}</p>
                         }.into_any(),
                         Ok(list) => view! { <InstanceTable list=list/> }.into_any(),
                     }
@@ -543,16 +552,17 @@ fn NodesPanel(host: String, panel: RwSignal<Panel>) -> impl IntoView {
 
 #[component]
 fn InstanceTable(list: Vec<InstanceRow>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <table class="min-w-full text-sm" data-test="instance-table">
             <thead class="bg-slate-50">
                 <tr>
-                    <th class="px-2 py-1 text-left">"Kind · 类型"</th>
-                    <th class="px-2 py-1 text-left">"Cluster · 集群"</th>
-                    <th class="px-2 py-1 text-left">"Shard / node · 分片/节点"</th>
-                    <th class="px-2 py-1 text-left">"Port · 端口"</th>
-                    <th class="px-2 py-1 text-left">"Role · 角色"</th>
-                    <th class="px-2 py-1 text-left">"Status · 状态"</th>
+                    <th class="px-2 py-1 text-left">{t!(i18n, machines.kind)}</th>
+                    <th class="px-2 py-1 text-left">{t!(i18n, machines.cluster)}</th>
+                    <th class="px-2 py-1 text-left">{t!(i18n, machines.shard_node)}</th>
+                    <th class="px-2 py-1 text-left">{t!(i18n, common.port)}</th>
+                    <th class="px-2 py-1 text-left">{t!(i18n, common.role)}</th>
+                    <th class="px-2 py-1 text-left">{t!(i18n, common.status)}</th>
                 </tr>
             </thead>
             <tbody>

@@ -9,7 +9,6 @@ pub mod home;
 pub mod jobs;
 pub mod login;
 pub mod machines;
-pub mod not_built;
 pub mod not_found;
 pub mod operations;
 pub mod system;

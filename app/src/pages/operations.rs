@@ -3,10 +3,13 @@
 
 use crate::api::operations::{list_operations, AuditQuery};
 use crate::components::list::{ErrorBox, Pager};
+use crate::components::local_time::LocalTime;
+use crate::i18n::*;
 use leptos::prelude::*;
 
 #[component]
 pub fn OperationsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let source = RwSignal::new(String::from("cluster_mgr"));
     let page = RwSignal::new(1u32);
     let filter = RwSignal::new(AuditQuery::default());
@@ -32,10 +35,10 @@ pub fn OperationsPage() -> impl IntoView {
         }
     };
     view! {
-        <h1 class="text-xl font-semibold">"Operation log · 操作记录"</h1>
+        <h1 class="text-xl font-semibold">{t!(i18n, common.operation_log)}</h1>
         <div class="mt-3 flex gap-1" role="tablist">
-            {tab("cluster_mgr", "cluster_mgr jobs · 集群任务")}
-            {tab("console", "Console audit · 控制台审计")}
+            {tab("cluster_mgr", tu_string!(i18n, operations.tab_jobs))}
+            {tab("console", tu_string!(i18n, operations.tab_audit))}
         </div>
         <Show when=move || source.get() == "console">
             <AuditFilterForm on_apply=move |q| {
@@ -43,7 +46,7 @@ pub fn OperationsPage() -> impl IntoView {
                 page.set(1);
             }/>
         </Show>
-        <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match ops.await {
                     Err(e) => view! {
@@ -57,13 +60,13 @@ pub fn OperationsPage() -> impl IntoView {
                                     <thead class="bg-slate-50 text-left">
                                         <tr>
                                             <th class="px-2 py-1">"ID"</th>
-                                            <th class="px-2 py-1">"Operation · 操作"</th>
-                                            <th class="px-2 py-1">"User · 操作人"</th>
-                                            <th class="px-2 py-1">"Target · 对象"</th>
-                                            <th class="px-2 py-1">"Result · 结果"</th>
-                                            <th class="px-2 py-1">"Started · 开始"</th>
-                                            <th class="px-2 py-1">"Ended · 结束"</th>
-                                            <th class="px-2 py-1">"Detail · 详情"</th>
+                                            <th class="px-2 py-1">{t!(i18n, operations.operation)}</th>
+                                            <th class="px-2 py-1">{t!(i18n, common.user)}</th>
+                                            <th class="px-2 py-1">{t!(i18n, common.target)}</th>
+                                            <th class="px-2 py-1">{t!(i18n, operations.result)}</th>
+                                            <th class="px-2 py-1">{t!(i18n, operations.started)}</th>
+                                            <th class="px-2 py-1">{t!(i18n, operations.ended)}</th>
+                                            <th class="px-2 py-1">{t!(i18n, operations.detail)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -77,7 +80,10 @@ pub fn OperationsPage() -> impl IntoView {
                                                 <td class="px-2 py-1">{r.user}</td>
                                                 <td class="px-2 py-1">{r.target}</td>
                                                 <td class="px-2 py-1">{r.status}</td>
-                                                <td class="whitespace-nowrap px-2 py-1">{r.started}</td>
+                                                <td class="whitespace-nowrap px-2 py-1">{match r.at {
+                                                    Some(t) => view! { <LocalTime unix_secs=t/> }.into_any(),
+                                                    None => r.started.into_any(),
+                                                }}</td>
                                                 <td class="whitespace-nowrap px-2 py-1">{r.ended}</td>
                                                 <td class="max-w-md break-all px-2 py-1 font-mono text-xs">{r.detail}</td>
                                             </tr>
@@ -85,7 +91,7 @@ pub fn OperationsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <Pager page=page pages=pages total=p.total noun="entries" test_id="operation-pages"/>
+                            <Pager page=page pages=pages total=p.total test_id="operation-pages"/>
                         }.into_any()
                     }
                 }
@@ -97,6 +103,7 @@ pub fn OperationsPage() -> impl IntoView {
 /// The audit log's filters; the server checks every field (`AuditFilter::parse`).
 #[component]
 fn AuditFilterForm(on_apply: impl Fn(AuditQuery) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
     let (user, action, outcome) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let (from, to, text) =
@@ -129,21 +136,21 @@ fn AuditFilterForm(on_apply: impl Fn(AuditQuery) + Copy + Send + Sync + 'static)
                 });
             }
         >
-            {field("User · 用户", "audit-user", "text", user)}
-            {field("Action · 操作", "audit-action", "text", action)}
+            {field(tu_string!(i18n, operations.f_user), "audit-user", "text", user)}
+            {field(tu_string!(i18n, operations.f_action), "audit-action", "text", action)}
             <label class="text-xs text-slate-600">
-                "Result · 结果"
+                {t!(i18n, operations.result)}
                 <select class=input data-test="audit-outcome" bind:value=outcome>
-                    <option value="">"All · 全部"</option>
-                    <option value="ok">"ok · 成功"</option>
-                    <option value="failed">"failed · 失败"</option>
+                    <option value="">{t!(i18n, common.all)}</option>
+                    <option value="ok">{t!(i18n, operations.ok)}</option>
+                    <option value="failed">{t!(i18n, common.failed)}</option>
                 </select>
             </label>
-            {field("From (UTC) · 起始", "audit-from", "date", from)}
-            {field("To (UTC) · 截止", "audit-to", "date", to)}
-            {field("Target or detail contains · 包含", "audit-text", "search", text)}
+            {field(tu_string!(i18n, operations.f_from), "audit-from", "date", from)}
+            {field(tu_string!(i18n, operations.f_to), "audit-to", "date", to)}
+            {field(tu_string!(i18n, operations.f_text), "audit-text", "search", text)}
             <button type="submit" class="rounded bg-slate-800 px-3 py-1 text-white" data-test="audit-apply">
-                "Filter · 筛选"
+                {t!(i18n, operations.filter)}
             </button>
         </form>
     }

@@ -9,6 +9,8 @@ use crate::api::users::{
 use crate::components::list::ErrorBox;
 use crate::domain::access::Privilege;
 use crate::error::AppError;
+use crate::i18n::*;
+use crate::lang::fill;
 use crate::time::{parse_utc_date, utc};
 use leptos::prelude::*;
 
@@ -37,15 +39,16 @@ impl Ctx {
 
 #[component]
 pub fn SystemPage() -> impl IntoView {
+    let i18n = use_i18n();
     let ctx = Ctx { reload: RwSignal::new(0), error: RwSignal::new(None) };
     let data = Resource::new(move || ctx.reload.get(), |_| get_system());
     view! {
-        <h1 class="text-xl font-semibold">"System · 系统管理"</h1>
+        <h1 class="text-xl font-semibold">{t!(i18n, common.system)}</h1>
         <p class="mt-1 text-sm text-slate-600">
-            "Changes to a user's role, grants or password end that user's sessions. · 修改角色、授权或密码后，该用户需重新登录"
+            {t!(i18n, system.changes_to_a_user_s_role)}
         </p>
         <div class="mt-2" data-test="system-error">{move || ctx.error.get().map(|e| view! { <ErrorBox error=e/> })}</div>
-        <Transition fallback=|| view! { <p>"Loading… · 加载中"</p> }>
+        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -58,14 +61,15 @@ pub fn SystemPage() -> impl IntoView {
 
 #[component]
 fn System(v: SystemView, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
     let roles = v.roles.clone();
     view! {
-        <h2 class="mt-4 font-semibold">"Users · 用户"</h2>
+        <h2 class="mt-4 font-semibold">{t!(i18n, system.users)}</h2>
         <NewUser roles=roles.clone() ctx=ctx/>
         <div class="mt-2 flex flex-col gap-2" data-test="users">
             {v.users.into_iter().map(|u| view! { <UserCard u=u roles=roles.clone() ctx=ctx/> }).collect_view()}
         </div>
-        <h2 class="mt-6 font-semibold">"Roles · 角色"</h2>
+        <h2 class="mt-6 font-semibold">{t!(i18n, system.roles)}</h2>
         <div class="mt-2 flex flex-col gap-2" data-test="roles">
             {v.roles.into_iter().map(|r| view! { <RoleCard r=r ctx=ctx/> }).collect_view()}
             <RoleCard r=RoleView { id: 0, name: String::new(), builtin: false, privileges: vec![] } ctx=ctx/>
@@ -75,28 +79,30 @@ fn System(v: SystemView, ctx: Ctx) -> impl IntoView {
 
 #[component]
 fn NewUser(roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
     let create = ServerAction::<CreateUser>::new();
     ctx.watch(create.value());
     view! {
         <ActionForm action=create attr:class="mt-2 flex flex-wrap items-end gap-2 rounded border border-slate-200 bg-white p-3" attr:data-test="new-user">
-            <label class="flex flex-col text-sm">"User name · 用户名"
+            <label class="flex flex-col text-sm">{t!(i18n, common.user_name)}
                 <input name="name" class="rounded border px-2 py-1" required maxlength=64 autocomplete="off"/>
             </label>
-            <label class="flex flex-col text-sm">"Role · 角色"
+            <label class="flex flex-col text-sm">{t!(i18n, common.role)}
                 <select name="role_id" class="rounded border px-2 py-1">
                     {roles.into_iter().map(|r| view! { <option value=r.id.to_string()>{r.name}</option> }).collect_view()}
                 </select>
             </label>
-            <label class="flex flex-col text-sm">"Temporary password · 临时密码"
+            <label class="flex flex-col text-sm">{t!(i18n, system.temporary_password)}
                 <input name="password" type="password" class="rounded border px-2 py-1" required autocomplete="new-password"/>
             </label>
-            <button type="submit" class="rounded bg-sky-700 px-3 py-1 text-white">"Create user · 新增用户"</button>
+            <button type="submit" class="rounded bg-sky-700 px-3 py-1 text-white">{t!(i18n, system.create_user)}</button>
         </ActionForm>
     }
 }
 
 #[component]
 fn UserCard(u: UserView, roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
     let update = ServerAction::<UpdateUser>::new();
     let reset = ServerAction::<ResetPassword>::new();
     let delete = ServerAction::<DeleteUser>::new();
@@ -129,8 +135,8 @@ fn UserCard(u: UserView, roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
         <section class="rounded border border-slate-200 bg-white p-3 text-sm" data-test="user" data-user=u.name.clone()>
             <div class="flex flex-wrap items-center gap-3">
                 <span class="font-semibold">{u.name.clone()}</span>
-                {u.must_change_password.then(|| view! { <span class="text-amber-700">"must change password · 需修改密码"</span> })}
-                <label class="flex items-center gap-1">"Role · 角色"
+                {u.must_change_password.then(|| view! { <span class="text-amber-700">{t!(i18n, system.must_change_password)}</span> })}
+                <label class="flex items-center gap-1">{t!(i18n, common.role)}
                     <select class="rounded border px-1" data-test="user-role" on:change=move |ev| role_id.set(event_target_value(&ev).parse().unwrap_or(0))>
                         {roles.into_iter().map(|r| {
                             let selected = r.id == u.role_id;
@@ -140,33 +146,33 @@ fn UserCard(u: UserView, roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
                 </label>
                 <label class="flex items-center gap-1">
                     <input type="checkbox" prop:checked=move || disabled.get() on:change=move |ev| disabled.set(event_target_checked(&ev))/>
-                    "Disabled · 禁用"
+                    {t!(i18n, system.disabled)}
                 </label>
                 <button type="button" class="rounded border px-2" data-test="user-save"
                     on:click=move |_| { update.dispatch(UpdateUser { id, role_id: role_id.get_untracked(), disabled: disabled.get_untracked() }); }>
-                    "Save · 保存"
+                    {t!(i18n, common.save)}
                 </button>
             </div>
             <div class="mt-2 flex flex-wrap items-center gap-2">
-                <input type="password" class="rounded border px-2" placeholder="New temporary password · 新临时密码" aria-label="New temporary password"
+                <input type="password" class="rounded border px-2" placeholder=tu_string!(i18n, system.new_temporary_password) aria-label=tu_string!(i18n, system.new_temporary_password)
                     autocomplete="new-password" prop:value=move || temp.get() on:input=move |ev| temp.set(event_target_value(&ev))/>
                 <button type="button" class="rounded border px-2" data-test="user-reset"
                     on:click=move |_| { reset.dispatch(ResetPassword { id, password: temp.get_untracked() }); }>
-                    "Reset password · 重置密码"
+                    {t!(i18n, system.reset_password)}
                 </button>
-                <input class="rounded border px-2" placeholder=format!("type {name} to delete") aria-label="Confirm deletion"
+                <input class="rounded border px-2" placeholder=fill!(tu_string!(i18n, system.type_to_delete), name = name) aria-label=tu_string!(i18n, system.confirm_deletion)
                     prop:value=move || confirm.get() on:input=move |ev| confirm.set(event_target_value(&ev))/>
                 <button type="button" class="rounded border border-red-400 px-2 text-red-800" data-test="user-delete"
                     on:click=move |_| { delete.dispatch(DeleteUser { id, confirm: confirm.get_untracked() }); }>
-                    "Delete · 删除"
+                    {t!(i18n, common.delete)}
                 </button>
             </div>
-            <h3 class="mt-2 font-medium">"Grants (clusters this user may change) · 授权"</h3>
+            <h3 class="mt-2 font-medium">{t!(i18n, system.grants_clusters_this_user_may_change)}</h3>
             <ul data-test="grants">
                 {u.grants.into_iter().map(|g| {
-                    let what = g.cluster_id.map_or("all clusters · 全部集群".to_owned(), |c| format!("cluster {c}"));
+                    let what = g.cluster_id.map_or(tu_string!(i18n, system.all_clusters).to_owned(), |c| fill!(tu_string!(i18n, system.cluster_n), c = c));
                     let when = match (g.valid_from, g.valid_until) {
-                        (None, None) => "permanent · 永久".to_owned(),
+                        (None, None) => tu_string!(i18n, system.permanent).to_owned(),
                         (f, u) => format!("{} → {}", f.map(utc).unwrap_or_default(), u.map(utc).unwrap_or_default()),
                     };
                     let gid = g.id;
@@ -174,18 +180,18 @@ fn UserCard(u: UserView, roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
                         <li class="flex gap-2">
                             <span>{what}</span><span class="text-slate-600">{when}</span>
                             <button type="button" class="text-red-800 underline" on:click=move |_| { delete_grant.dispatch(DeleteGrant { user_id: id, grant_id: gid }); }>
-                                "Remove · 移除"
+                                {t!(i18n, system.remove)}
                             </button>
                         </li>
                     }
                 }).collect_view()}
             </ul>
             <div class="mt-1 flex flex-wrap items-center gap-2">
-                <input class="w-40 rounded border px-2" placeholder="cluster id, empty = all" aria-label="Cluster id"
+                <input class="w-40 rounded border px-2" placeholder=tu_string!(i18n, system.cluster_id_hint) aria-label=tu_string!(i18n, system.cluster_id)
                     prop:value=move || cluster.get() on:input=move |ev| cluster.set(event_target_value(&ev))/>
-                <label>"from · 从" <input type="date" class="rounded border px-1" on:input=move |ev| from.set(event_target_value(&ev))/></label>
-                <label>"until · 至" <input type="date" class="rounded border px-1" on:input=move |ev| until.set(event_target_value(&ev))/></label>
-                <button type="button" class="rounded border px-2" data-test="grant-add" on:click=add>"Add grant · 添加授权"</button>
+                <label>{t!(i18n, system.from)} <input type="date" class="rounded border px-1" on:input=move |ev| from.set(event_target_value(&ev))/></label>
+                <label>{t!(i18n, system.until)} <input type="date" class="rounded border px-1" on:input=move |ev| until.set(event_target_value(&ev))/></label>
+                <button type="button" class="rounded border px-2" data-test="grant-add" on:click=add>{t!(i18n, system.add_grant)}</button>
             </div>
         </section>
     }
@@ -194,6 +200,7 @@ fn UserCard(u: UserView, roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
 /// A role: built-in ones read-only; custom ones editable; `id == 0` is the new-role form.
 #[component]
 fn RoleCard(r: RoleView, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
     let save = ServerAction::<SaveRole>::new();
     let delete = ServerAction::<DeleteRole>::new();
     ctx.watch(save.value());
@@ -206,13 +213,13 @@ fn RoleCard(r: RoleView, ctx: Ctx) -> impl IntoView {
             <div class="flex items-center gap-3">
                 {if is_new {
                     view! {
-                        <input class="rounded border px-2" placeholder="New role name · 新角色名" aria-label="New role name"
+                        <input class="rounded border px-2" placeholder=tu_string!(i18n, system.new_role_name) aria-label=tu_string!(i18n, system.new_role_name)
                             data-test="role-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                     }.into_any()
                 } else {
                     view! { <span class="font-semibold">{r.name.clone()}</span> }.into_any()
                 }}
-                {builtin.then(|| view! { <span class="text-slate-500">"built-in · 内置"</span> })}
+                {builtin.then(|| view! { <span class="text-slate-500">{t!(i18n, system.built_in)}</span> })}
             </div>
             <div class="mt-1 flex flex-wrap gap-x-4">
                 {Privilege::ALL.into_iter().map(|p| {
@@ -227,7 +234,7 @@ fn RoleCard(r: RoleView, ctx: Ctx) -> impl IntoView {
                                     let k = k2.clone();
                                     chosen.update(|c| { c.retain(|x| *x != k); if on { c.push(k); } });
                                 }/>
-                            {p.label()}
+                            {p.label(i18n.get_locale_untracked())}
                         </label>
                     }
                 }).collect_view()}
@@ -236,11 +243,11 @@ fn RoleCard(r: RoleView, ctx: Ctx) -> impl IntoView {
                 <div class="mt-2 flex gap-2">
                     <button type="button" class="rounded border px-2" data-test="role-save"
                         on:click=move |_| { save.dispatch(SaveRole { id, name: name.get_untracked(), privileges: chosen.get_untracked() }); }>
-                        {if is_new { "Create role · 新增角色" } else { "Save · 保存" }}
+                        {if is_new { tu_string!(i18n, system.create_role) } else { tu_string!(i18n, common.save) }}
                     </button>
                     {(!is_new).then(|| view! {
                         <button type="button" class="rounded border border-red-400 px-2 text-red-800"
-                            on:click=move |_| { delete.dispatch(DeleteRole { id }); }>"Delete · 删除"</button>
+                            on:click=move |_| { delete.dispatch(DeleteRole { id }); }>{t!(i18n, common.delete)}</button>
                     })}
                 </div>
             })}

@@ -99,7 +99,7 @@ async fn after_the_change_pages_and_server_functions_open() {
     assert_eq!(me.json::<serde_json::Value>().await.unwrap(), json!({"name": "super_dba"}));
     let page = app.get("/KunlunXPanel/system").await;
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().contains("Users · 用户"));
+    assert!(page.text().await.unwrap().contains("Users"));
     // A page whose data cannot load (no METASEEDS here) is still a page that says why.
     let page = app.get("/KunlunXPanel/machines").await;
     assert_eq!(page.status(), StatusCode::OK);

@@ -40,7 +40,7 @@ async fn both_logs_page_and_show_what_happened() {
     let first = &p["rows"][0];
     assert_eq!(
         (first["action"].as_str(), first["name"].as_str()),
-        (Some("delete_cluster"), Some("删除集群 · Delete cluster"))
+        (Some("delete_cluster"), Some("Delete cluster"))
     );
     let p2: Value = list(&s.app, "cluster_mgr", "2").await.json().await.unwrap();
     assert_eq!(p2["rows"].as_array().unwrap().len(), 1);

@@ -37,7 +37,11 @@ pub async fn require(
     let state = crate::backend::app_state()?;
     let rights = state.store.rights(s.user_id).await?.ok_or(AppError::Unauthorized)?;
     let refusal = if !rights.role.privileges().contains(&privilege) {
-        Some(format!("the role {} does not include “{}”", rights.role.name, privilege.label()))
+        Some(format!(
+            "the role {} does not include “{}”",
+            rights.role.name,
+            privilege.label(crate::i18n::Locale::en)
+        ))
     } else if privilege.is_per_cluster() && rights.role.name != SUPER_DBA {
         let t = crate::backend::store::now();
         match cluster {

@@ -2,6 +2,7 @@
 //! tested directly.
 
 use super::{cookie, password, CurrentSession};
+use crate::i18n::td_string;
 use crate::{
     backend::{
         store::audit::{AuditEvent, Outcome},
@@ -15,6 +16,8 @@ use crate::{
 pub struct OpenedSession {
     pub token: String,
     pub must_change_password: bool,
+    /// The user's stored language (`en`, `zh-CN`), if ever chosen.
+    pub language: Option<String>,
 }
 
 /// Verifies the credentials and opens a new session, ending `previous` (the session the
@@ -58,7 +61,11 @@ pub async fn log_in(
     let token = cookie::new_token();
     store.insert_session(&cookie::token_hash(&token), user.id).await?;
     store.audit(event(&user.name, client, "login", Outcome::Ok, "")).await;
-    Ok(OpenedSession { token, must_change_password: user.must_change_password })
+    Ok(OpenedSession {
+        token,
+        must_change_password: user.must_change_password,
+        language: user.language,
+    })
 }
 
 /// Checks the current password and the rule, stores the new hash, ends every session of
@@ -78,7 +85,10 @@ pub async fn change_password(
     };
     if !password::verify(current, Some(&user.password_hash)).await? {
         store.audit(failed("wrong current password")).await;
-        return Err(AppError::invalid("current_password", "The current password is wrong."));
+        return Err(AppError::invalid(
+            "current_password",
+            td_string!(crate::lang::request_locale(), password_rule.current_wrong),
+        ));
     }
     let new = match NewPassword::parse(&user.name, current, new, confirm) {
         Ok(p) => p,
@@ -89,7 +99,7 @@ pub async fn change_password(
             } else {
                 "new_password"
             };
-            return Err(AppError::invalid(field, rule.to_string()));
+            return Err(AppError::invalid(field, rule.message(crate::lang::request_locale())));
         }
     };
     let hash = password::hash(new.expose()).await?;

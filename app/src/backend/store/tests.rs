@@ -11,6 +11,7 @@ use super::{
     Dialect, Store,
 };
 use crate::domain::audit::AuditFilter;
+use crate::i18n::Locale;
 
 #[tokio::test]
 async fn every_query_on_sqlite() {
@@ -73,6 +74,10 @@ async fn exercise(s: &Store) {
     assert!(admin.must_change_password && !admin.disabled);
     assert_eq!(s.user_by_id(admin.id).await.unwrap().unwrap().name, "super_dba");
     assert!(s.user_by_name("nobody").await.unwrap().is_none());
+    // Language: none until chosen, then the one chosen.
+    assert_eq!(admin.language, None);
+    s.set_user_language(admin.id, "zh-CN").await.unwrap();
+    assert_eq!(s.user_by_id(admin.id).await.unwrap().unwrap().language.as_deref(), Some("zh-CN"));
 
     // Roles: three built in, in this order, ids 1..3 on every database.
     let roles = s.roles().await.unwrap();
@@ -181,7 +186,7 @@ async fn exercise(s: &Store) {
     })
     .await;
     let filter = |user: &str, action: &str, outcome: &str, text: &str| {
-        AuditFilter::parse(user, action, outcome, "", "", text).unwrap()
+        AuditFilter::parse(Locale::en, user, action, outcome, "", "", text).unwrap()
     };
     let count = |f: AuditFilter| async move { s.audit_page(&f, 10, 0).await.unwrap().1 };
     assert_eq!(count(filter("alice", "", "", "")).await, 1);
@@ -193,9 +198,9 @@ async fn exercise(s: &Store) {
     assert_eq!(count(filter("", "", "", "集群")).await, 3);
     assert_eq!(count(filter("", "", "", "' OR 1=1 --")).await, 0);
     let today = crate::time::utc(super::now())[..10].to_string();
-    let f = AuditFilter::parse("", "", "", &today, &today, "").unwrap();
+    let f = AuditFilter::parse(Locale::en, "", "", "", &today, &today, "").unwrap();
     assert_eq!(count(f).await, 4);
-    let f = AuditFilter::parse("", "", "", "2000-01-01", "2000-01-01", "").unwrap();
+    let f = AuditFilter::parse(Locale::en, "", "", "", "2000-01-01", "2000-01-01", "").unwrap();
     assert_eq!(count(f).await, 0);
 
     // Jobs: recorded before submit, accepted, progress, finished exactly once.

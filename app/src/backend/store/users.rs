@@ -16,6 +16,7 @@ pub struct UserRecord {
     pub password_hash: PasswordHash,
     pub must_change_password: bool,
     pub disabled: bool,
+    pub language: Option<String>,
 }
 
 impl From<String> for PasswordHash {
@@ -28,7 +29,7 @@ impl Store {
     pub async fn user_by_name(&self, name: &str) -> sqlx::Result<Option<UserRecord>> {
         with_pool!(self, |pool| {
             sqlx::query_as(&self.sql(
-                "SELECT id, name, password_hash, must_change_password, disabled
+                "SELECT id, name, password_hash, must_change_password, disabled, language
                  FROM users WHERE name = ?",
             ))
             .bind(name)
@@ -40,12 +41,24 @@ impl Store {
     pub async fn user_by_id(&self, id: i64) -> sqlx::Result<Option<UserRecord>> {
         with_pool!(self, |pool| {
             sqlx::query_as(&self.sql(
-                "SELECT id, name, password_hash, must_change_password, disabled
+                "SELECT id, name, password_hash, must_change_password, disabled, language
                  FROM users WHERE id = ?",
             ))
             .bind(id)
             .fetch_optional(pool)
             .await
+        })
+    }
+
+    /// Stores the user's language (a tag already checked against the known locales).
+    pub async fn set_user_language(&self, user_id: i64, tag: &str) -> sqlx::Result<()> {
+        with_pool!(self, |pool| {
+            sqlx::query(&self.sql("UPDATE users SET language = ? WHERE id = ?"))
+                .bind(tag)
+                .bind(user_id)
+                .execute(pool)
+                .await
+                .map(|_| ())
         })
     }
 

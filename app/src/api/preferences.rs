@@ -1,0 +1,42 @@
+//! The user's own settings: the language of the console.
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// Makes `lang` (`en` or `zh-CN`) this browser's language and, for a logged-in user, the
+/// user's language in every browser from the next login on (stored, audited). Callable
+/// without a session, from the login page.
+#[server(endpoint = "set_language")]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    use crate::backend::{
+        app_state,
+        auth::guard,
+        store::audit::{AuditEvent, Outcome},
+    };
+    let run = async {
+        let locale = crate::lang::parse_locale(&lang).ok_or_else(|| {
+            AppError::invalid("lang", td_string!(crate::lang::request_locale(), lang.unknown))
+        })?;
+        if let Some(s) = guard::current_session() {
+            let state = app_state()?;
+            state.store.set_user_language(s.user_id, locale.as_str()).await?;
+            state
+                .store
+                .audit(AuditEvent {
+                    user_name: &s.user_name,
+                    client_addr: &guard::client_addr(),
+                    action: "set_language",
+                    target: &s.user_name,
+                    outcome: Outcome::Ok,
+                    detail: locale.as_str(),
+                })
+                .await;
+        }
+        // A form posted without JavaScript is sent back to its page by leptos_axum.
+        super::auth::set_cookie(crate::lang::set_cookie_value(locale));
+        Ok(())
+    };
+    super::finish(run.await)
+}
