@@ -52,14 +52,59 @@ pub fn request_locale() -> Locale {
         return Locale::default();
     };
     let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let chosen = header(http::header::COOKIE)
+    request_cookie(COOKIE)
+        .and_then(|v| parse_locale(&v))
+        .unwrap_or_else(|| best_locale(&accepted_languages(header(http::header::ACCEPT_LANGUAGE))))
+}
+
+/// The first wanted language the console has, by its primary subtag: any Chinese
+/// (zh-TW, zh-HK, zh) reads zh-CN better than English; any English is `en`.
+#[cfg(feature = "ssr")]
+fn best_locale(wanted: &[String]) -> Locale {
+    wanted
+        .iter()
+        .find_map(|tag| {
+            let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+            match primary.as_str() {
+                "zh" => Some(Locale::zh_CN),
+                "en" => Some(Locale::en),
+                _ => None,
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// Set by the switch when nobody is logged in: the language was picked on the login
+/// page, so the login that follows keeps it (and stores it as the user's) instead of
+/// bringing back the user's stored one.
+pub const CHOSEN_BEFORE_LOGIN: &str = "xpanel_lang_chosen";
+
+/// The `Set-Cookie` value for [`CHOSEN_BEFORE_LOGIN`] (`set`) or for removing it.
+pub fn chosen_before_login_cookie(set: bool) -> String {
+    let age = if set { 3600 } else { 0 };
+    format!(
+        "{CHOSEN_BEFORE_LOGIN}=1; Path={}; Max-Age={age}; HttpOnly; SameSite=Lax",
+        crate::paths::BASE
+    )
+}
+
+/// The locale a browser picked with the switch on the login page, if it did.
+#[cfg(feature = "ssr")]
+pub fn chosen_before_login() -> Option<Locale> {
+    request_cookie(CHOSEN_BEFORE_LOGIN)?;
+    request_cookie(COOKIE).and_then(|v| parse_locale(&v))
+}
+
+/// A cookie of the request being served.
+#[cfg(feature = "ssr")]
+fn request_cookie(name: &str) -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+    header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .and_then(|(_, value)| parse_locale(value));
-    chosen.unwrap_or_else(|| {
-        Locale::find_locale(&accepted_languages(header(http::header::ACCEPT_LANGUAGE)))
-    })
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_owned())
 }
 
 /// The tags of an `Accept-Language` header, most wanted first.
@@ -204,13 +249,12 @@ mod tests {
     #[test]
     fn accept_language_is_read_in_q_order() {
         assert_eq!(accepted_languages("en;q=0.5, zh-CN, fr;q=0"), ["zh-CN", "en"]);
-        assert_eq!(
-            Locale::find_locale(&accepted_languages("zh-CN,zh;q=0.9,en;q=0.8")),
-            Locale::zh_CN
-        );
-        assert_eq!(Locale::find_locale(&accepted_languages("zh-TW,zh;q=0.9")), Locale::zh_CN);
-        assert_eq!(Locale::find_locale(&accepted_languages("de-DE")), Locale::en);
-        assert_eq!(Locale::find_locale(&accepted_languages("")), Locale::en);
+        let best = |h: &str| best_locale(&accepted_languages(h));
+        assert_eq!(best("zh-CN,zh;q=0.9,en;q=0.8"), Locale::zh_CN);
+        assert_eq!(best("zh-TW,zh;q=0.9"), Locale::zh_CN);
+        assert_eq!(best("de-DE,en-GB;q=0.7,zh;q=0.5"), Locale::en);
+        assert_eq!(best("de-DE"), Locale::en);
+        assert_eq!(best(""), Locale::en);
     }
 
     #[test]

@@ -69,6 +69,8 @@ export async function expectAccessible(page: Page, name: string) {
 export async function checkInBothThemes(page: Page, name: string) {
   const dir = path.join(__dirname, "../../target/screenshots");
   fs.mkdirSync(dir, { recursive: true });
+  // Every text is a translation, never a translation macro written out as text.
+  expect(await page.locator("body").innerText()).not.toMatch(/t(u|d)?(_string)?!\(/);
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await expect(page.locator("html")).toHaveAttribute("data-theme", scheme);

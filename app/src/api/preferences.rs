@@ -19,7 +19,8 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
         let locale = crate::lang::parse_locale(&lang).ok_or_else(|| {
             AppError::invalid("lang", td_string!(crate::lang::request_locale(), lang.unknown))
         })?;
-        if let Some(s) = guard::current_session() {
+        let session = guard::current_session();
+        if let Some(s) = &session {
             let state = app_state()?;
             state.store.set_user_language(s.user_id, locale.as_str()).await?;
             state
@@ -36,6 +37,9 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
         }
         // A form posted without JavaScript is sent back to its page by leptos_axum.
         super::auth::set_cookie(crate::lang::set_cookie_value(locale));
+        if session.is_none() {
+            super::auth::set_cookie(crate::lang::chosen_before_login_cookie(true));
+        }
         Ok(())
     };
     super::finish(run.await)

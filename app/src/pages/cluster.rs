@@ -97,9 +97,9 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             <h1 class="text-xl font-semibold" data-test="cluster-title">{title}</h1>
             <div class="flex gap-2">
                 <button type="button" class="rounded border px-3 py-1" data-test="add-comps"
-                    on:click=move |_| ctx.panel.set(Panel::AddComps)>tu_string!(i18n, cluster.add_compute_nodes)</button>
+                    on:click=move |_| ctx.panel.set(Panel::AddComps)>{t!(i18n, cluster.add_compute_nodes)}</button>
                 <button type="button" class="rounded border px-3 py-1" data-test="add-shards"
-                    on:click=move |_| ctx.panel.set(Panel::AddShards)>tu_string!(i18n, cluster.add_shards)</button>
+                    on:click=move |_| ctx.panel.set(Panel::AddShards)>{t!(i18n, cluster.add_shards)}</button>
                 <button type="button" class="rounded border border-red-400 px-3 py-1 text-red-800" data-test="delete-cluster"
                     on:click=move |_| ctx.panel.set(Panel::Delete(Doomed::Cluster))>{t!(i18n, common.delete_cluster)}</button>
             </div>

@@ -37,7 +37,7 @@ pub fn Frame() -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match me.await {
-                                Ok(u) => view! { <span data-test="current-user">{t!(i18n, frame.user)} {u.name}</span> }.into_any(),
+                                Ok(u) => view! { <span data-test="current-user">{t!(i18n, frame.user)} " " {u.name}</span> }.into_any(),
                                 Err(e) => view! { <SessionLost error=e/> }.into_any(),
                             }
                         })}

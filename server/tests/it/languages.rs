@@ -115,3 +115,28 @@ async fn a_users_choice_follows_them_to_another_browser_and_is_audited() {
         .iter()
         .any(|a| a.action == "set_language" && a.user_name == DEFAULT_USER && a.detail == "zh-CN"));
 }
+
+#[tokio::test]
+async fn a_language_picked_on_the_login_page_is_kept_and_becomes_the_users() {
+    let app = spawn_app().await;
+    app.login_with_changed_password().await;
+    assert_eq!(set_language(&app, "en").await.status(), StatusCode::OK);
+    app.logout().await;
+
+    // Logged out, the browser picks Chinese; the login keeps it rather than the stored
+    // English, and stores it.
+    assert_eq!(set_language(&app, "zh-CN").await.status(), StatusCode::OK);
+    let r = app.login(DEFAULT_USER, NEW_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(language_cookie(&r), None, "the picked language is not replaced");
+    let html = page(&app, "/KunlunXPanel", Some("en")).await;
+    assert!(html.contains(r#"lang="zh-CN""#));
+    let store = app::backend::store::Store::open_in(&app.data_dir).await.unwrap();
+    let me = store.user_by_name(DEFAULT_USER).await.unwrap().unwrap();
+    assert_eq!(me.language.as_deref(), Some("zh-CN"));
+
+    // Once used, the pick is spent: the next login brings the stored language again.
+    app.logout().await;
+    let again = app.login(DEFAULT_USER, NEW_PASSWORD).await;
+    assert_eq!(language_cookie(&again).as_deref(), Some("zh-CN"));
+}

@@ -16,6 +16,7 @@ use crate::{
 pub struct OpenedSession {
     pub token: String,
     pub must_change_password: bool,
+    pub user_id: i64,
     /// The user's stored language (`en`, `zh-CN`), if ever chosen.
     pub language: Option<String>,
 }
@@ -64,6 +65,7 @@ pub async fn log_in(
     Ok(OpenedSession {
         token,
         must_change_password: user.must_change_password,
+        user_id: user.id,
         language: user.language,
     })
 }
