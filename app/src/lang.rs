@@ -5,7 +5,9 @@
 //! switch, and at login from the user's stored choice, so the choice follows the user to
 //! any browser), else the browser's `Accept-Language`, else English. Changing language
 //! reloads the page, so texts computed once (labels, attributes, server messages) are
-//! never left in the old language.
+//! never left in the old language. For the same reason pages read texts untracked
+//! (`tu_string!`, a `&'static str`) rather than with the reactive `t!`: a reactive node
+//! per text made the wasm 59 KiB (brotli) bigger for nothing (measured, docs/BENCHMARKS.md).
 
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -186,7 +188,7 @@ pub fn LanguageSwitch(#[prop(optional)] dark: bool) -> impl IntoView {
     };
     view! {
         <ActionForm action=action attr:class="flex gap-1" attr:data-test="language-switch">
-            <span class="sr-only">{t!(i18n, lang.language)}</span>
+            <span class="sr-only">{tu_string!(i18n, lang.language)}</span>
             {Locale::get_all().iter().map(|&l| {
                 view! {
                     <button

@@ -36,7 +36,7 @@ pub fn ThemeToggle() -> impl IntoView {
             class="theme-toggle rounded border border-[#fff]/40 px-3 py-1 hover:bg-[#fff]/10"
             title=tu_string!(i18n, theme.system_light_or_dark)
         >
-            {t!(i18n, theme.theme)}
+            {tu_string!(i18n, theme.theme)}
         </button>
     }
 }

@@ -110,7 +110,7 @@ pub fn JobBanner(id: i64, on_end: Callback<bool>) -> impl IntoView {
         >
             <p>
                 {text} " "
-                <a class="underline" href=format!("{}/{id}", paths::JOBS)>{t!(i18n, job.details)}</a>
+                <a class="underline" href=format!("{}/{id}", paths::JOBS)>{tu_string!(i18n, job.details)}</a>
             </p>
             <Show when=move || status() == JobStatus::Running>
                 <ProgressBar percent=Signal::derive(move || job.get().map_or(0, |j| j.percent))/>

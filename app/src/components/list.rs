@@ -17,7 +17,7 @@ pub fn Pager(page: RwSignal<u32>, pages: u32, total: i64, test_id: &'static str)
                 disabled=move || { page.get() <= 1 }
                 on:click=move |_| page.update(|n| *n = n.saturating_sub(1).max(1))
             >
-                {t!(i18n, list.previous)}
+                {tu_string!(i18n, list.previous)}
             </button>
             <span data-test=test_id>{move || fill!(tu_string!(i18n, list.page_of), page = page.get(), pages = pages, total = total)}</span>
             <button
@@ -26,7 +26,7 @@ pub fn Pager(page: RwSignal<u32>, pages: u32, total: i64, test_id: &'static str)
                 disabled=move || { page.get() >= pages }
                 on:click=move |_| page.update(|n| *n += 1)
             >
-                {t!(i18n, list.next)}
+                {tu_string!(i18n, list.next)}
             </button>
         </nav>
     }

@@ -41,14 +41,14 @@ pub fn ChangePasswordPage() -> impl IntoView {
         </header>
         <main class="flex min-h-screen items-center justify-center p-4">
             <section class="w-full max-w-md rounded-lg bg-white p-8 shadow" aria-labelledby="change-title">
-                <h1 id="change-title" class="mb-1 text-2xl font-semibold">{t!(i18n, change_password.change_password)}</h1>
+                <h1 id="change-title" class="mb-1 text-2xl font-semibold">{tu_string!(i18n, change_password.change_password)}</h1>
                 <p class="mb-4 text-sm text-slate-600" data-test="change-required">
-                    {t!(i18n, change_password.must_change)}
+                    {tu_string!(i18n, change_password.must_change)}
                 </p>
                 <ul class="mb-4 list-disc pl-5 text-sm text-slate-600">
                     <li>{fill!(tu_string!(i18n, password_rule.rule_length), min = MIN_LEN, max = MAX_LEN)}</li>
-                    <li>{t!(i18n, password_rule.rule_classes)}</li>
-                    <li>{t!(i18n, password_rule.rule_different)}</li>
+                    <li>{tu_string!(i18n, password_rule.rule_classes)}</li>
+                    <li>{tu_string!(i18n, password_rule.rule_different)}</li>
                 </ul>
                 <ActionForm action=change attr:class="flex flex-col gap-3" attr:data-test="change-form">
                     <Field
@@ -84,11 +84,11 @@ pub fn ChangePasswordPage() -> impl IntoView {
                         class="rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-50"
                         disabled=move || change.pending().get()
                     >
-                        {t!(i18n, change_password.change_password_2)}
+                        {tu_string!(i18n, change_password.change_password_2)}
                     </button>
                 </ActionForm>
                 <ActionForm action=logout attr:class="mt-4">
-                    <button type="submit" class="text-sm text-slate-500 underline">{t!(i18n, common.log_out)}</button>
+                    <button type="submit" class="text-sm text-slate-500 underline">{tu_string!(i18n, common.log_out)}</button>
                 </ActionForm>
             </section>
         </main>

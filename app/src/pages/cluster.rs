@@ -72,9 +72,9 @@ pub fn ClusterPage() -> impl IntoView {
     let ctx = Ctx { panel: RwSignal::new(Panel::None), job: RwSignal::new(None) };
     let on_end = Callback::new(move |_ok: bool| reload.update(|n| *n += 1));
     view! {
-        <p class="text-sm"><a class="text-sky-700 underline" href=paths::CLUSTERS>{t!(i18n, common.clusters)}</a></p>
+        <p class="text-sm"><a class="text-sky-700 underline" href=paths::CLUSTERS>{tu_string!(i18n, common.clusters)}</a></p>
         {move || ctx.job.get().map(|id| view! { <JobBanner id=id on_end=on_end/> })}
-        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+        <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match cluster.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -97,19 +97,19 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             <h1 class="text-xl font-semibold" data-test="cluster-title">{title}</h1>
             <div class="flex gap-2">
                 <button type="button" class="rounded border px-3 py-1" data-test="add-comps"
-                    on:click=move |_| ctx.panel.set(Panel::AddComps)>{t!(i18n, cluster.add_compute_nodes)}</button>
+                    on:click=move |_| ctx.panel.set(Panel::AddComps)>{tu_string!(i18n, cluster.add_compute_nodes)}</button>
                 <button type="button" class="rounded border px-3 py-1" data-test="add-shards"
-                    on:click=move |_| ctx.panel.set(Panel::AddShards)>{t!(i18n, cluster.add_shards)}</button>
+                    on:click=move |_| ctx.panel.set(Panel::AddShards)>{tu_string!(i18n, cluster.add_shards)}</button>
                 <button type="button" class="rounded border border-red-400 px-3 py-1 text-red-800" data-test="delete-cluster"
-                    on:click=move |_| ctx.panel.set(Panel::Delete(Doomed::Cluster))>{t!(i18n, common.delete_cluster)}</button>
+                    on:click=move |_| ctx.panel.set(Panel::Delete(Doomed::Cluster))>{tu_string!(i18n, common.delete_cluster)}</button>
             </div>
         </div>
         <dl class="mt-2 grid max-w-2xl grid-cols-[auto_1fr] gap-x-4 text-sm">
             <dt class="text-slate-500">"ID"</dt><dd>{c.id}</dd>
-            <dt class="text-slate-500">{t!(i18n, cluster.name)}</dt><dd class="font-mono">{c.name.clone()}</dd>
-            <dt class="text-slate-500">{t!(i18n, common.ha_mode)}</dt><dd>{c.ha_mode.clone()}</dd>
-            <dt class="text-slate-500">{t!(i18n, common.status)}</dt><dd data-test="cluster-status">{c.status.clone()}</dd>
-            <dt class="text-slate-500">{t!(i18n, cluster.created)}</dt><dd>{c.created.clone()}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, cluster.name)}</dt><dd class="font-mono">{c.name.clone()}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, common.ha_mode)}</dt><dd>{c.ha_mode.clone()}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, common.status)}</dt><dd data-test="cluster-status">{c.status.clone()}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, cluster.created)}</dt><dd>{c.created.clone()}</dd>
         </dl>
         {move || match ctx.panel.get() {
             Panel::None => ().into_any(),
@@ -122,14 +122,14 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
         <table class="mt-1 w-full bg-white text-sm" data-test="comp-nodes">
             <thead>
                 <tr class="text-left">
-                    <th class="px-2 py-1">{t!(i18n, common.host)}</th>
-                    <th class="px-2">{t!(i18n, common.postgresql_port)}</th>
-                    <th class="px-2">{t!(i18n, common.mysql_port)}</th>
-                    <th class="px-2">{t!(i18n, cluster.name_2)}</th>
-                    <th class="px-2">{t!(i18n, common.status)}</th>
+                    <th class="px-2 py-1">{tu_string!(i18n, common.host)}</th>
+                    <th class="px-2">{tu_string!(i18n, common.postgresql_port)}</th>
+                    <th class="px-2">{tu_string!(i18n, common.mysql_port)}</th>
+                    <th class="px-2">{tu_string!(i18n, cluster.name_2)}</th>
+                    <th class="px-2">{tu_string!(i18n, common.status)}</th>
                     <th class="px-2">"CPU"</th>
-                    <th class="px-2">{t!(i18n, cluster.max_memory_mb)}</th>
-                    <th class="px-2">{t!(i18n, cluster.max_connections)}</th>
+                    <th class="px-2">{tu_string!(i18n, cluster.max_memory_mb)}</th>
+                    <th class="px-2">{tu_string!(i18n, cluster.max_connections)}</th>
                     <th class="px-2"></th>
                 </tr>
             </thead>
@@ -139,7 +139,7 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
         </table>
         <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.shards_n), n = c.shards.len())}</h2>
         {c.shards.iter().cloned().map(|s| view! { <ShardCard s=s last=last_shard ctx=ctx/> }).collect_view()}
-        <h2 class="mt-6 font-semibold">{t!(i18n, common.topology)}</h2>
+        <h2 class="mt-6 font-semibold">{tu_string!(i18n, common.topology)}</h2>
         <TopologyView topology=Topology::from(&c)/>
     }
 }
@@ -170,7 +170,7 @@ fn CompRow(n: CompNodeDetail, user: String, last: bool, ctx: Ctx) -> impl IntoVi
                     title=if last { tu_string!(i18n, cluster.last_comp) } else { "" }
                     on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))
                 >
-                    {t!(i18n, common.delete)}
+                    {tu_string!(i18n, common.delete)}
                 </button>
             </td>
         </tr>
@@ -227,20 +227,20 @@ fn ShardCard(s: ShardDetail, last: bool, ctx: Ctx) -> impl IntoView {
                 <h3 class="font-medium">{fill!(tu_string!(i18n, cluster.shard_heading), name = s.name, nodes = nodes, sync = s.sync_num)}</h3>
                 <div class="flex gap-2 text-sm">
                     <button type="button" class="underline" data-test="add-nodes"
-                        on:click=move |_| ctx.panel.set(Panel::AddNodes(shard_id))>{t!(i18n, cluster.add_storage_nodes)}</button>
+                        on:click=move |_| ctx.panel.set(Panel::AddNodes(shard_id))>{tu_string!(i18n, cluster.add_storage_nodes)}</button>
                     <button type="button" class="text-red-800 underline disabled:text-slate-400" data-test="delete-shard"
                         disabled=last
-                        on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>{t!(i18n, cluster.delete_shard)}</button>
+                        on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>{tu_string!(i18n, cluster.delete_shard)}</button>
                 </div>
             </div>
             <table class="mt-1 w-full text-sm">
                 <thead>
                     <tr class="text-left">
-                        <th class="px-2">{t!(i18n, common.host)}</th>
-                        <th class="px-2">{t!(i18n, common.port)}</th>
-                        <th class="px-2">{t!(i18n, cluster.role)}</th>
-                        <th class="px-2">{t!(i18n, cluster.lag_s)}</th>
-                        <th class="px-2">{t!(i18n, common.status)}</th>
+                        <th class="px-2">{tu_string!(i18n, common.host)}</th>
+                        <th class="px-2">{tu_string!(i18n, common.port)}</th>
+                        <th class="px-2">{tu_string!(i18n, cluster.role)}</th>
+                        <th class="px-2">{tu_string!(i18n, cluster.lag_s)}</th>
+                        <th class="px-2">{tu_string!(i18n, common.status)}</th>
                         <th class="px-2"></th>
                     </tr>
                 </thead>
@@ -259,7 +259,7 @@ fn ShardCard(s: ShardDetail, last: bool, ctx: Ctx) -> impl IntoView {
                                     <button type="button" class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
                                         disabled=!can_delete
                                         title=if n.primary { tu_string!(i18n, cluster.primary_no_delete) } else { "" }
-                                        on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>{t!(i18n, common.delete)}</button>
+                                        on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>{tu_string!(i18n, common.delete)}</button>
                                 </td>
                             </tr>
                         }
@@ -336,13 +336,13 @@ fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
             on:keydown=move |ev| if ev.key() == "Escape" { ctx.panel.set(Panel::None) }>
             <h2 class="font-semibold">{title}</h2>
             <label class="mt-2 flex flex-col text-sm">
-                {t!(i18n, cluster.how_many)}
+                {tu_string!(i18n, cluster.how_many)}
                 <input class="rounded border px-2 py-1" inputmode="numeric" data-test="add-count" node_ref=first_field
                     prop:value=move || count.get() on:input=move |ev| count.set(event_target_value(&ev))/>
             </label>
             {(kind == AddKind::Shards).then(|| view! {
                 <label class="mt-2 flex flex-col text-sm">
-                    {t!(i18n, cluster.replicas_per_shard)}
+                    {tu_string!(i18n, cluster.replicas_per_shard)}
                     <input class="rounded border px-2 py-1" inputmode="numeric"
                         prop:value=move || replicas.get() on:input=move |ev| replicas.set(event_target_value(&ev))/>
                 </label>
@@ -352,7 +352,7 @@ fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
                     machines.await.map(|list: Vec<OfferedMachine>| {
                         view! {
                             <fieldset class="mt-2 text-sm">
-                                <legend>{t!(i18n, cluster.machines_none_cluster_mgr_chooses)}</legend>
+                                <legend>{tu_string!(i18n, cluster.machines_none_cluster_mgr_chooses)}</legend>
                                 {list.into_iter().filter(|m| m.machine_type == want).map(|m| {
                                     let h = m.hostaddr.clone();
                                     view! {
@@ -373,8 +373,8 @@ fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoView {
             </Suspense>
             <p class="min-h-5 text-sm text-red-700" role="alert" data-test="add-error">{move || error.get().map(|e| e.message(i18n.get_locale_untracked()))}</p>
             <div class="flex gap-2">
-                <button type="submit" class="rounded bg-sky-700 px-3 py-1 text-white" data-test="add-submit" on:click=submit>{t!(i18n, cluster.submit)}</button>
-                <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>{t!(i18n, cluster.cancel)}</button>
+                <button type="submit" class="rounded bg-sky-700 px-3 py-1 text-white" data-test="add-submit" on:click=submit>{tu_string!(i18n, cluster.submit)}</button>
+                <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>{tu_string!(i18n, cluster.cancel)}</button>
             </div>
         </form>
     }
@@ -442,15 +442,15 @@ fn ConfirmDelete(c: ClusterDetail, ctx: Ctx, doomed: Doomed) -> impl IntoView {
             aria-labelledby="confirm-title" data-test="confirm-delete" on:submit=|ev| ev.prevent_default()
             on:keydown=move |ev| if ev.key() == "Escape" { ctx.panel.set(Panel::None) }>
             <h2 id="confirm-title" class="font-semibold text-red-900">{fill!(tu_string!(i18n, cluster.delete_what), what = doomed.what(i18n.get_locale_untracked()))}</h2>
-            <p class="text-sm">{t!(i18n, cluster.cannot_undo_type)} " " <code class="font-bold">{word.clone()}</code> " " {t!(i18n, cluster.to_confirm)}</p>
+            <p class="text-sm">{tu_string!(i18n, cluster.cannot_undo_type)} " " <code class="font-bold">{word.clone()}</code> " " {tu_string!(i18n, cluster.to_confirm)}</p>
             <input class="mt-2 w-full rounded border px-2 py-1" data-test="confirm-input" autocomplete="off" node_ref=field
                 aria-label=tu_string!(i18n, cluster.confirmation)
                 prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
             <p class="min-h-5 text-sm text-red-700" role="alert" data-test="confirm-error">{move || error.get().map(|e| e.message(i18n.get_locale_untracked()))}</p>
             <div class="flex gap-2">
                 <button type="submit" class="rounded bg-red-700 px-3 py-1 text-white disabled:opacity-40" data-test="confirm-submit"
-                    disabled=move || !matches() on:click=submit>{t!(i18n, common.delete)}</button>
-                <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>{t!(i18n, cluster.cancel)}</button>
+                    disabled=move || !matches() on:click=submit>{tu_string!(i18n, common.delete)}</button>
+                <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>{tu_string!(i18n, cluster.cancel)}</button>
             </div>
         </form>
     }

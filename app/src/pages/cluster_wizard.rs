@@ -68,8 +68,8 @@ pub fn ClusterWizardPage() -> impl IntoView {
         w.step.set(WizardStep::ALL[n.saturating_sub(2)]);
     };
     view! {
-        <p class="text-sm"><a class="text-sky-700 underline" href=paths::CLUSTERS>{t!(i18n, common.clusters)}</a></p>
-        <h1 class="mt-2 text-xl font-semibold">{t!(i18n, cluster_wizard.create_a_cluster)}</h1>
+        <p class="text-sm"><a class="text-sky-700 underline" href=paths::CLUSTERS>{tu_string!(i18n, common.clusters)}</a></p>
+        <h1 class="mt-2 text-xl font-semibold">{tu_string!(i18n, cluster_wizard.create_a_cluster)}</h1>
         <ol class="my-4 flex flex-wrap gap-2 text-sm" aria-label=tu_string!(i18n, common.steps)>
             {WizardStep::ALL
                 .into_iter()
@@ -100,7 +100,7 @@ pub fn ClusterWizardPage() -> impl IntoView {
             <div class="mt-4 flex gap-3">
                 <Show when=move || { w.step.get() != WizardStep::Basics }>
                     <button type="button" class="rounded border px-3 py-1" data-test="wizard-back" on:click=back>
-                        {t!(i18n, cluster_wizard.back)}
+                        {tu_string!(i18n, cluster_wizard.back)}
                     </button>
                 </Show>
                 <Show when=move || { w.step.get() != WizardStep::Review }>
@@ -110,7 +110,7 @@ pub fn ClusterWizardPage() -> impl IntoView {
                         data-test="wizard-next"
                         on:click=next
                     >
-                        {t!(i18n, cluster_wizard.next)}
+                        {tu_string!(i18n, cluster_wizard.next)}
                     </button>
                 </Show>
             </div>
@@ -204,11 +204,11 @@ fn Basics(w: Wizard) -> impl IntoView {
     let ha_error = w.error("ha_mode");
     view! {
         <fieldset class="grid gap-3">
-            <legend class="mb-2 font-semibold">{t!(i18n, cluster_wizard.n_1_basics)}</legend>
+            <legend class="mb-2 font-semibold">{tu_string!(i18n, cluster_wizard.n_1_basics)}</legend>
             <DraftField w=w field="nick_name" label=tu_string!(i18n, cluster_wizard.business_name)
                 get=|d| d.nick_name.clone() set=|d, v| d.nick_name = v/>
             <div class="flex flex-col gap-1">
-                <label for="ha_mode" class="text-sm font-medium text-slate-700">{t!(i18n, common.ha_mode)}</label>
+                <label for="ha_mode" class="text-sm font-medium text-slate-700">{tu_string!(i18n, common.ha_mode)}</label>
                 <select
                     id="ha_mode"
                     class="rounded border border-slate-300 px-3 py-1.5"
@@ -251,7 +251,7 @@ fn Basics(w: Wizard) -> impl IntoView {
                         });
                     }
                 />
-                {t!(i18n, cluster_wizard.install_proxysql_a_proxysql_cluster_has)}
+                {tu_string!(i18n, cluster_wizard.install_proxysql_a_proxysql_cluster_has)}
             </label>
         </fieldset>
     }
@@ -264,7 +264,7 @@ fn Topology(w: Wizard, machines: Resource<Result<Vec<OfferedMachine>, AppError>>
     let warnings = move || w.draft.with(|d| d.warnings(i18n.get_locale_untracked()));
     view! {
         <fieldset class="grid gap-3 sm:grid-cols-3">
-            <legend class="mb-2 font-semibold">{t!(i18n, cluster_wizard.n_2_topology)}</legend>
+            <legend class="mb-2 font-semibold">{tu_string!(i18n, cluster_wizard.n_2_topology)}</legend>
             <DraftField w=w field="shards" label=tu_string!(i18n, cluster_wizard.shards) hint="1-256"
                 get=|d| d.shards.clone() set=|d, v| d.shards = v disabled=proxysql/>
             <DraftField w=w field="replicas" label=tu_string!(i18n, cluster_wizard.replicas_per_shard) hint=tu_string!(i18n, cluster_wizard.n_1_256_3_or_more_recommended)
@@ -275,7 +275,7 @@ fn Topology(w: Wizard, machines: Resource<Result<Vec<OfferedMachine>, AppError>>
         <ul class="text-sm text-amber-800" data-test="wizard-warnings">
             {move || warnings().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
         </ul>
-        <Suspense fallback=move || view! { <p>{t!(i18n, cluster_wizard.loading_machines)}</p> }>
+        <Suspense fallback=move || view! { <p>{tu_string!(i18n, cluster_wizard.loading_machines)}</p> }>
             {move || Suspend::new(async move {
                 match machines.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -317,10 +317,10 @@ fn Picker(
         <fieldset class="rounded border border-slate-200 p-2" data-test=format!("picker-{field}")>
             <legend class="px-1 text-sm font-medium">{title}</legend>
             <p class="text-xs text-slate-500">
-                {t!(i18n, cluster_wizard.only_running_machines_with_free_ports)}
+                {tu_string!(i18n, cluster_wizard.only_running_machines_with_free_ports)}
             </p>
             {empty.then(|| view! {
-                <p class="text-sm text-red-700">{t!(i18n, cluster_wizard.no_running_machine_of_this_type)}</p>
+                <p class="text-sm text-red-700">{tu_string!(i18n, cluster_wizard.no_running_machine_of_this_type)}</p>
             })}
             {machines
                 .into_iter()
@@ -364,7 +364,7 @@ fn Resources(w: Wizard) -> impl IntoView {
     let degrade_off = Signal::derive(move || w.draft.with(|d| !d.degrade));
     view! {
         <fieldset class="grid gap-3 sm:grid-cols-2">
-            <legend class="mb-2 font-semibold">{t!(i18n, cluster_wizard.n_3_resources)}</legend>
+            <legend class="mb-2 font-semibold">{tu_string!(i18n, cluster_wizard.n_3_resources)}</legend>
             <DraftField w=w field="innodb_mb" label=tu_string!(i18n, cluster_wizard.innodb_buffer_pool_mb)
                 get=|d| d.innodb_mb.clone() set=|d, v| d.innodb_mb = v/>
             <DraftField w=w field="fullsync_level" label=tu_string!(i18n, cluster_wizard.fullsync_level)
@@ -380,7 +380,7 @@ fn Resources(w: Wizard) -> impl IntoView {
                         w.draft.update(|d| d.degrade = on);
                     }
                 />
-                {t!(i18n, cluster_wizard.shard_degrade)}
+                {tu_string!(i18n, cluster_wizard.shard_degrade)}
             </label>
             <DraftField w=w field="degrade_secs" label=tu_string!(i18n, cluster_wizard.degrade_time_s) hint="5-500"
                 get=|d| d.degrade_secs.clone() set=|d, v| d.degrade_secs = v disabled=degrade_off/>
@@ -395,7 +395,7 @@ fn Resources(w: Wizard) -> impl IntoView {
             <DraftField w=w field="cpu_cores" label=tu_string!(i18n, cluster_wizard.cpu_cores_per_compute_node)
                 get=|d| d.cpu_cores.clone() set=|d, v| d.cpu_cores = v/>
             <div class="flex flex-col gap-1">
-                <label for="cpu_limit_mode" class="text-sm font-medium text-slate-700">{t!(i18n, cluster_wizard.cpu_limit_mode)}</label>
+                <label for="cpu_limit_mode" class="text-sm font-medium text-slate-700">{tu_string!(i18n, cluster_wizard.cpu_limit_mode)}</label>
                 <select
                     id="cpu_limit_mode"
                     class="rounded border border-slate-300 px-3 py-1.5"
@@ -445,8 +445,8 @@ fn Review(w: Wizard) -> impl IntoView {
         None => {}
     });
     view! {
-        <h2 class="mb-2 font-semibold">{t!(i18n, cluster_wizard.n_4_review)}</h2>
-        <Suspense fallback=move || view! { <p>{t!(i18n, cluster_wizard.checking)}</p> }>
+        <h2 class="mb-2 font-semibold">{tu_string!(i18n, cluster_wizard.n_4_review)}</h2>
+        <Suspense fallback=move || view! { <p>{tu_string!(i18n, cluster_wizard.checking)}</p> }>
             {move || Suspend::new(async move {
                 match plan.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -494,7 +494,7 @@ fn PlanView(plan: ClusterPlan, w: Wizard, submit: ServerAction<CreateCluster>) -
     let pending = submit.pending();
     view! {
         <div data-test="cluster-plan" data-ready=ready.to_string()>
-            <h3 class="text-sm font-semibold">{t!(i18n, cluster_wizard.pre_checks)}</h3>
+            <h3 class="text-sm font-semibold">{tu_string!(i18n, cluster_wizard.pre_checks)}</h3>
             <ul class="mb-3 text-sm" data-test="pre-checks">
                 {plan.checks.iter().map(|c| {
                     let (mark, color) = if c.ok { ("✓", "text-green-700") } else { ("✗", "text-red-700") };
@@ -504,15 +504,15 @@ fn PlanView(plan: ClusterPlan, w: Wizard, submit: ServerAction<CreateCluster>) -
                 }).collect_view()}
             </ul>
             {plan.warnings.iter().map(|t| view! { <p class="text-sm text-amber-800">{format!("⚠ {t}")}</p> }).collect_view()}
-            <h3 class="mt-2 text-sm font-semibold">{t!(i18n, cluster_wizard.where_each_instance_lands)}</h3>
+            <h3 class="mt-2 text-sm font-semibold">{tu_string!(i18n, cluster_wizard.where_each_instance_lands)}</h3>
             <TopologyView topology=Topology::from(&plan)/>
             <table class="mt-1 text-sm" data-test="plan-table">
                 <thead>
                     <tr class="text-left">
-                        <th class="px-2">{t!(i18n, cluster_wizard.instance)}</th>
-                        <th class="px-2">{t!(i18n, cluster_wizard.machine)}</th>
-                        <th class="px-2">{t!(i18n, common.port)}</th>
-                        <th class="px-2">{t!(i18n, common.mysql_port)}</th>
+                        <th class="px-2">{tu_string!(i18n, cluster_wizard.instance)}</th>
+                        <th class="px-2">{tu_string!(i18n, cluster_wizard.machine)}</th>
+                        <th class="px-2">{tu_string!(i18n, common.port)}</th>
+                        <th class="px-2">{tu_string!(i18n, common.mysql_port)}</th>
                     </tr>
                 </thead>
                 <tbody>

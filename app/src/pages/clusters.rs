@@ -19,18 +19,18 @@ pub fn ClustersPage() -> impl IntoView {
     );
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
-            <h1 class="text-xl font-semibold">{t!(i18n, common.clusters_2)}</h1>
+            <h1 class="text-xl font-semibold">{tu_string!(i18n, common.clusters_2)}</h1>
             <a
                 href=paths::NEW_CLUSTER
                 class="rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800"
                 data-test="new-cluster"
             >
-                {t!(i18n, common.create_cluster)}
+                {tu_string!(i18n, common.create_cluster)}
             </a>
         </div>
         <form class="my-3" role="search" on:submit=|ev| ev.prevent_default()>
             <label class="flex flex-col text-sm">
-                {t!(i18n, clusters.search_business_name_or_cluster_name)}
+                {tu_string!(i18n, clusters.search_business_name_or_cluster_name)}
                 <input
                     type="search"
                     class="max-w-sm rounded border border-slate-300 px-2 py-1"
@@ -44,7 +44,7 @@ pub fn ClustersPage() -> impl IntoView {
                 />
             </label>
         </form>
-        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+        <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match clusters.await {
                     Err(e) => view! {
@@ -56,7 +56,7 @@ pub fn ClustersPage() -> impl IntoView {
                             <div class="flex flex-col gap-2" data-test="cluster-list">
                                 {p.rows.into_iter().map(|c| view! { <ClusterCard c=c/> }).collect_view()}
                                 {(p.total == 0).then(|| view! {
-                                    <p class="text-slate-500" data-test="no-clusters">{t!(i18n, clusters.no_clusters)}</p>
+                                    <p class="text-slate-500" data-test="no-clusters">{tu_string!(i18n, clusters.no_clusters)}</p>
                                 })}
                             </div>
                             <Pager page=page pages=pages total=p.total test_id="cluster-pages"/>
@@ -92,11 +92,11 @@ fn ClusterCard(c: ClusterRow) -> impl IntoView {
             <table class="m-3 text-sm" data-test="comp-table">
                 <thead>
                     <tr class="text-left">
-                        <th class="px-2">{t!(i18n, common.host)}</th>
-                        <th class="px-2">{t!(i18n, common.postgresql_port)}</th>
-                        <th class="px-2">{t!(i18n, common.mysql_port)}</th>
-                        <th class="px-2">{t!(i18n, common.status)}</th>
-                        <th class="px-2">{t!(i18n, clusters.connect)}</th>
+                        <th class="px-2">{tu_string!(i18n, common.host)}</th>
+                        <th class="px-2">{tu_string!(i18n, common.postgresql_port)}</th>
+                        <th class="px-2">{tu_string!(i18n, common.mysql_port)}</th>
+                        <th class="px-2">{tu_string!(i18n, common.status)}</th>
+                        <th class="px-2">{tu_string!(i18n, clusters.connect)}</th>
                     </tr>
                 </thead>
                 <tbody>

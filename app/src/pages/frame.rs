@@ -37,7 +37,7 @@ pub fn Frame() -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match me.await {
-                                Ok(u) => view! { <span data-test="current-user">{t!(i18n, frame.user)} " " {u.name}</span> }.into_any(),
+                                Ok(u) => view! { <span data-test="current-user">{tu_string!(i18n, frame.user)} " " {u.name}</span> }.into_any(),
                                 Err(e) => view! { <SessionLost error=e/> }.into_any(),
                             }
                         })}
@@ -46,7 +46,7 @@ pub fn Frame() -> impl IntoView {
                     <crate::lang::LanguageSwitch dark=true/>
                     <ActionForm action=logout>
                         <button type="submit" class="rounded border border-[#fff]/40 px-3 py-1 hover:bg-[#fff]/10" data-test="logout">
-                            {t!(i18n, common.log_out)}
+                            {tu_string!(i18n, common.log_out)}
                         </button>
                     </ActionForm>
                 </div>

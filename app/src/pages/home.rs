@@ -13,8 +13,8 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let overview = Resource::new(|| (), |_| get_overview());
     view! {
-        <h1 class="mb-4 text-xl font-semibold">{t!(i18n, common.overview)}</h1>
-        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+        <h1 class="mb-4 text-xl font-semibold">{tu_string!(i18n, common.overview)}</h1>
+        <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(o) => view! { <Cards o=o/> }.into_any(),
@@ -40,7 +40,7 @@ fn Cards(o: Overview) -> impl IntoView {
         <div class="grid gap-4 md:grid-cols-3" data-test="overview">
             <section class=card aria-labelledby="ov-machines">
                 <h2 id="ov-machines" class="font-semibold">
-                    <a class="text-sky-700 underline" href=paths::MACHINES>{t!(i18n, home.machines)}</a>
+                    <a class="text-sky-700 underline" href=paths::MACHINES>{tu_string!(i18n, home.machines)}</a>
                 </h2>
                 <p class="text-3xl font-semibold" data-test="ov-machines">{machines}</p>
                 <StateBar online=o.machines_online idle=o.machines_idle offline=o.machines_offline/>
@@ -52,7 +52,7 @@ fn Cards(o: Overview) -> impl IntoView {
             </section>
             <section class=card aria-labelledby="ov-clusters">
                 <h2 id="ov-clusters" class="font-semibold">
-                    <a class="text-sky-700 underline" href=paths::CLUSTERS>{t!(i18n, home.clusters)}</a>
+                    <a class="text-sky-700 underline" href=paths::CLUSTERS>{tu_string!(i18n, home.clusters)}</a>
                 </h2>
                 <p class="text-3xl font-semibold" data-test="ov-clusters">{clusters}</p>
                 <ul class="mt-2 text-sm" data-test="ov-cluster-states">
@@ -63,16 +63,16 @@ fn Cards(o: Overview) -> impl IntoView {
                 </ul>
                 {(clusters == 0).then(|| view! {
                     <a class="mt-2 inline-block text-sm text-sky-700 underline" href=paths::NEW_CLUSTER>
-                        {t!(i18n, home.create_a_cluster)}
+                        {tu_string!(i18n, home.create_a_cluster)}
                     </a>
                 })}
             </section>
             <section class=card aria-labelledby="ov-jobs">
                 <h2 id="ov-jobs" class="font-semibold">
-                    <a class="text-sky-700 underline" href=paths::JOBS>{t!(i18n, common.jobs)}</a>
+                    <a class="text-sky-700 underline" href=paths::JOBS>{tu_string!(i18n, common.jobs)}</a>
                 </h2>
                 <p class="text-3xl font-semibold" data-test="ov-running">{o.jobs_running}</p>
-                <p class="text-sm text-slate-600">{t!(i18n, home.running)}</p>
+                <p class="text-sm text-slate-600">{tu_string!(i18n, home.running)}</p>
                 <ul class="mt-2 text-sm">
                     <li class="text-green-700">{fill!(tu_string!(i18n, home.n_done), n = o.jobs_done)}</li>
                     <li class="text-red-700">{fill!(tu_string!(i18n, home.n_failed), n = o.jobs_failed)}</li>

@@ -18,9 +18,9 @@ pub fn JobsPage() -> impl IntoView {
     let jobs =
         Resource::new(move || JobListQuery { status: status.get(), page: page.get() }, list_jobs);
     view! {
-        <h1 class="text-xl font-semibold">{t!(i18n, common.jobs)}</h1>
+        <h1 class="text-xl font-semibold">{tu_string!(i18n, common.jobs)}</h1>
         <label class="my-3 flex max-w-xs flex-col text-sm">
-            {t!(i18n, common.status)}
+            {tu_string!(i18n, common.status)}
             <select
                 class="rounded border border-slate-300 px-2 py-1"
                 data-test="job-status-filter"
@@ -29,13 +29,13 @@ pub fn JobsPage() -> impl IntoView {
                     page.set(1);
                 }
             >
-                <option value="">{t!(i18n, common.all)}</option>
-                <option value="running">{t!(i18n, jobs.running)}</option>
-                <option value="done">{t!(i18n, jobs.done)}</option>
-                <option value="failed">{t!(i18n, jobs.failed)}</option>
+                <option value="">{tu_string!(i18n, common.all)}</option>
+                <option value="running">{tu_string!(i18n, jobs.running)}</option>
+                <option value="done">{tu_string!(i18n, jobs.done)}</option>
+                <option value="failed">{tu_string!(i18n, jobs.failed)}</option>
             </select>
         </label>
-        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+        <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match jobs.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -46,19 +46,19 @@ pub fn JobsPage() -> impl IntoView {
                                 <thead>
                                     <tr class="text-left">
                                         <th class="px-2 py-1">"#"</th>
-                                        <th class="px-2">{t!(i18n, jobs.job)}</th>
-                                        <th class="px-2">{t!(i18n, common.target)}</th>
-                                        <th class="px-2">{t!(i18n, common.status)}</th>
-                                        <th class="px-2">{t!(i18n, jobs.progress)}</th>
-                                        <th class="px-2">{t!(i18n, common.user)}</th>
-                                        <th class="px-2">{t!(i18n, jobs.started)}</th>
+                                        <th class="px-2">{tu_string!(i18n, jobs.job)}</th>
+                                        <th class="px-2">{tu_string!(i18n, common.target)}</th>
+                                        <th class="px-2">{tu_string!(i18n, common.status)}</th>
+                                        <th class="px-2">{tu_string!(i18n, jobs.progress)}</th>
+                                        <th class="px-2">{tu_string!(i18n, common.user)}</th>
+                                        <th class="px-2">{tu_string!(i18n, jobs.started)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
                                     {p.rows.into_iter().map(|j| view! { <JobRow j=j/> }).collect_view()}
                                 </tbody>
                             </table>
-                            {(p.total == 0).then(|| view! { <p class="text-slate-500">{t!(i18n, jobs.no_jobs_yet)}</p> })}
+                            {(p.total == 0).then(|| view! { <p class="text-slate-500">{tu_string!(i18n, jobs.no_jobs_yet)}</p> })}
                             <Pager page=page pages=pages total=p.total test_id="job-pages"/>
                         }.into_any()
                     }
@@ -99,8 +99,8 @@ pub fn JobPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let first = Resource::new(id, get_job);
     view! {
-        <p class="text-sm"><a class="text-sky-700 underline" href=paths::JOBS>{t!(i18n, jobs.jobs_2)}</a></p>
-        <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+        <p class="text-sm"><a class="text-sky-700 underline" href=paths::JOBS>{tu_string!(i18n, jobs.jobs_2)}</a></p>
+        <Suspense fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match first.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -123,7 +123,7 @@ fn LiveJob(first: JobView) -> impl IntoView {
             (j.status == JobStatus::Done && j.job_type != "delete_cluster").then(|| {
                 view! {
                     <a class="text-sky-700 underline" data-test="open-cluster" href=format!("{}/{cid}", paths::CLUSTERS)>
-                        {t!(i18n, jobs.open_the_cluster)}
+                        {tu_string!(i18n, jobs.open_the_cluster)}
                     </a>
                 }
             })
@@ -132,12 +132,12 @@ fn LiveJob(first: JobView) -> impl IntoView {
     view! {
         <h1 class="mt-2 text-xl font-semibold">{name}</h1>
         <dl class="mt-2 grid max-w-2xl grid-cols-[auto_1fr] gap-x-4 text-sm">
-            <dt class="text-slate-500">{t!(i18n, jobs.console_job)}</dt><dd data-test="job-id">{id}</dd>
-            <dt class="text-slate-500">{t!(i18n, jobs.cluster_mgr_job)}</dt>
+            <dt class="text-slate-500">{tu_string!(i18n, jobs.console_job)}</dt><dd data-test="job-id">{id}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, jobs.cluster_mgr_job)}</dt>
             <dd data-test="cm-job-id">{move || job.get().map(|j| j.cm_job_id).unwrap_or_default()}</dd>
-            <dt class="text-slate-500">{t!(i18n, common.target)}</dt><dd class="font-mono">{first.target.clone()}</dd>
-            <dt class="text-slate-500">{t!(i18n, common.user)}</dt><dd>{first.user_name.clone()}</dd>
-            <dt class="text-slate-500">{t!(i18n, jobs.started)}</dt><dd><LocalTime unix_secs=first.created_at/></dd>
+            <dt class="text-slate-500">{tu_string!(i18n, common.target)}</dt><dd class="font-mono">{first.target.clone()}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, common.user)}</dt><dd>{first.user_name.clone()}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, jobs.started)}</dt><dd><LocalTime unix_secs=first.created_at/></dd>
         </dl>
         <section class="mt-4 max-w-2xl rounded border border-slate-200 bg-white p-4">
             <JobProgress job=job/>

@@ -22,7 +22,7 @@ pub fn LoginPage() -> impl IntoView {
         <main class="flex min-h-screen items-center justify-center p-4">
             <section class="w-full max-w-sm rounded-lg bg-white p-8 shadow" aria-labelledby="login-title">
                 <h1 id="login-title" class="mb-1 text-2xl font-semibold">"KunlunXPanel"</h1>
-                <p class="mb-6 text-sm text-slate-500">{t!(i18n, login.klustron_admin_console)}</p>
+                <p class="mb-6 text-sm text-slate-500">{tu_string!(i18n, login.klustron_admin_console)}</p>
                 <ActionForm action=login attr:class="flex flex-col gap-3" attr:data-test="login-form">
                     <Field name="username" label=tu_string!(i18n, common.user_name) autocomplete="username" maxlength=32/>
                     <Field name="password" label=tu_string!(i18n, login.password) kind="password" autocomplete="current-password" maxlength=128/>

@@ -82,25 +82,25 @@ pub fn MachinesPage() -> impl IntoView {
 
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
-            <h1 class="text-xl font-semibold">{t!(i18n, common.machines)}</h1>
+            <h1 class="text-xl font-semibold">{tu_string!(i18n, common.machines)}</h1>
             <button
                 type="button"
                 class="rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800"
                 data-test="add-machine"
                 on:click=move |_| panel.set(Panel::Add)
             >
-                {t!(i18n, machines.add_machine)}
+                {tu_string!(i18n, machines.add_machine)}
             </button>
         </div>
         {move || job.get().map(|id| view! { <JobBanner id=id on_end=on_job_end/> })}
-        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+        <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 machines.await.map(|p| view! { <Counts page=p/> })
             })}
         </Transition>
         <form class="my-3 flex flex-wrap items-end gap-3" role="search" on:submit=|ev| ev.prevent_default()>
             <label class="flex flex-col text-sm">
-                {t!(i18n, machines.search_ip)}
+                {tu_string!(i18n, machines.search_ip)}
                 <input
                     type="search"
                     class="rounded border border-slate-300 px-2 py-1"
@@ -114,7 +114,7 @@ pub fn MachinesPage() -> impl IntoView {
                 />
             </label>
             <label class="flex flex-col text-sm">
-                {t!(i18n, machines.show_type)}
+                {tu_string!(i18n, machines.show_type)}
                 <select
                     class="rounded border border-slate-300 px-2 py-1"
                     data-test="machine-kind-filter"
@@ -123,13 +123,13 @@ pub fn MachinesPage() -> impl IntoView {
                         page.set(1);
                     }
                 >
-                    <option value="">{t!(i18n, common.all)}</option>
-                    <option value="storage">{t!(i18n, common.storage)}</option>
-                    <option value="computer">{t!(i18n, common.compute)}</option>
+                    <option value="">{tu_string!(i18n, common.all)}</option>
+                    <option value="storage">{tu_string!(i18n, common.storage)}</option>
+                    <option value="computer">{tu_string!(i18n, common.compute)}</option>
                 </select>
             </label>
             <label class="flex flex-col text-sm">
-                {t!(i18n, machines.show_status)}
+                {tu_string!(i18n, machines.show_status)}
                 <select
                     class="rounded border border-slate-300 px-2 py-1"
                     data-test="machine-status-filter"
@@ -138,14 +138,14 @@ pub fn MachinesPage() -> impl IntoView {
                         page.set(1);
                     }
                 >
-                    <option value="">{t!(i18n, common.all)}</option>
-                    <option value="running">{t!(i18n, machines.online)}</option>
-                    <option value="idle">{t!(i18n, common.idle)}</option>
-                    <option value="dead">{t!(i18n, machines.offline)}</option>
+                    <option value="">{tu_string!(i18n, common.all)}</option>
+                    <option value="running">{tu_string!(i18n, machines.online)}</option>
+                    <option value="idle">{tu_string!(i18n, common.idle)}</option>
+                    <option value="dead">{tu_string!(i18n, machines.offline)}</option>
                 </select>
             </label>
         </form>
-        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+        <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match machines.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -159,14 +159,14 @@ pub fn MachinesPage() -> impl IntoView {
                                         <tr>
                                             {header("host", tu_string!(i18n, machines.h_ip))}
                                             {header("type", tu_string!(i18n, machines.h_type))}
-                                            <th class="px-2 py-2 text-left">{t!(i18n, machines.port_range)}</th>
-                                            <th class="px-2 py-2 text-left">{t!(i18n, machines.used)}</th>
-                                            <th class="px-2 py-2 text-left">{t!(i18n, machines.installing)}</th>
+                                            <th class="px-2 py-2 text-left">{tu_string!(i18n, machines.port_range)}</th>
+                                            <th class="px-2 py-2 text-left">{tu_string!(i18n, machines.used)}</th>
+                                            <th class="px-2 py-2 text-left">{tu_string!(i18n, machines.installing)}</th>
                                             {header("status", tu_string!(i18n, common.status))}
                                             {header("cores", tu_string!(i18n, machines.h_cpu))}
                                             {header("memory", tu_string!(i18n, machines.h_memory))}
                                             {header("rack", tu_string!(i18n, machines.h_rack))}
-                                            <th class="px-2 py-2 text-left">{t!(i18n, machines.actions)}</th>
+                                            <th class="px-2 py-2 text-left">{tu_string!(i18n, machines.actions)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -178,7 +178,7 @@ pub fn MachinesPage() -> impl IntoView {
                                 </table>
                                 {(p.total == 0).then(|| view! {
                                     <p class="p-4 text-slate-500" data-test="no-machines">
-                                        {t!(i18n, machines.no_machines_match)}
+                                        {tu_string!(i18n, machines.no_machines_match)}
                                     </p>
                                 })}
                             </div>
@@ -244,13 +244,13 @@ fn Row(m: MachineRow, panel: RwSignal<Panel>) -> impl IntoView {
             <td class="px-2 py-1">{m.rack_id.clone()}</td>
             <td class="flex gap-2 whitespace-nowrap px-2 py-1">
                 <button type="button" class="text-sky-700 underline" on:click=move |_| panel.set(Panel::Nodes(nodes.clone()))>
-                    {t!(i18n, machines.nodes)}
+                    {tu_string!(i18n, machines.nodes)}
                 </button>
                 <button type="button" class="text-sky-700 underline" on:click=move |_| panel.set(Panel::Edit(edit.clone()))>
-                    {t!(i18n, machines.edit)}
+                    {tu_string!(i18n, machines.edit)}
                 </button>
                 <button type="button" class="text-red-700 underline" on:click=move |_| panel.set(Panel::Delete(delete.clone()))>
-                    {t!(i18n, common.delete)}
+                    {tu_string!(i18n, common.delete)}
                 </button>
             </td>
         </tr>
@@ -413,7 +413,7 @@ fn MachineFormPanel(
             <form novalidate class="grid grid-cols-1 gap-x-4 gap-y-1 md:grid-cols-2" data-test="machine-form" on:submit=submit>
                 <Input name="hostaddr" label=tu_string!(i18n, machines.ip_address) value=hostaddr errors=errors disabled=editing placeholder="10.0.0.11 or fe80::1"/>
                 <div class="flex flex-col gap-1">
-                    <label for="machine_type" class="text-sm font-medium text-slate-700">{t!(i18n, machines.type_text)}</label>
+                    <label for="machine_type" class="text-sm font-medium text-slate-700">{tu_string!(i18n, machines.type_text)}</label>
                     <select
                         id="machine_type"
                         name="machine_type"
@@ -423,9 +423,9 @@ fn MachineFormPanel(
                         prop:value=move || machine_type.get()
                         on:change=on_type
                     >
-                        <option value="">{t!(i18n, machines.choose)}</option>
-                        <option value="storage">{t!(i18n, common.storage)}</option>
-                        <option value="computer">{t!(i18n, common.compute)}</option>
+                        <option value="">{tu_string!(i18n, machines.choose)}</option>
+                        <option value="storage">{tu_string!(i18n, common.storage)}</option>
+                        <option value="computer">{tu_string!(i18n, common.compute)}</option>
                     </select>
                     <p id="machine_type-error" class="min-h-4 text-xs text-red-700" data-test="machine_type-error">{kind_error}</p>
                 </div>
@@ -497,7 +497,7 @@ fn DeletePanel(m: MachineRow, panel: RwSignal<Panel>, on_job: Callback<i64>) -> 
     view! {
         <Dialog title=fill!(tu_string!(i18n, machines.delete_machine_host), host = host) panel=panel>
             <p class="mb-2 text-sm">
-                {t!(i18n, machines.cluster_mgr_refuses_to_delete_a)}
+                {tu_string!(i18n, machines.cluster_mgr_refuses_to_delete_a)}
             </p>
             <form novalidate class="flex flex-wrap items-end gap-3" on:submit=move |ev| {
                 ev.prevent_default();
@@ -519,7 +519,7 @@ fn DeletePanel(m: MachineRow, panel: RwSignal<Panel>, on_job: Callback<i64>) -> 
                     data-test="delete-submit"
                     disabled=move || !matches() || delete.pending().get()
                 >
-                    {t!(i18n, common.delete)}
+                    {tu_string!(i18n, common.delete)}
                 </button>
             </form>
             <p class="mt-2 text-sm text-red-700" role="alert" data-test="delete-error">{error}</p>
@@ -535,12 +535,12 @@ fn NodesPanel(host: String, panel: RwSignal<Panel>) -> impl IntoView {
     let nodes = Resource::new(move || h.clone(), machine_instances);
     view! {
         <Dialog title=fill!(tu_string!(i18n, machines.instances_on), host = host) panel=panel>
-            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match nodes.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(list) if list.is_empty() => view! {
-                            <p data-test="no-instances">{t!(i18n, machines.no_instances_on_this_machine)}</p>
+                            <p data-test="no-instances">{tu_string!(i18n, machines.no_instances_on_this_machine)}</p>
                         }.into_any(),
                         Ok(list) => view! { <InstanceTable list=list/> }.into_any(),
                     }
@@ -557,12 +557,12 @@ fn InstanceTable(list: Vec<InstanceRow>) -> impl IntoView {
         <table class="min-w-full text-sm" data-test="instance-table">
             <thead class="bg-slate-50">
                 <tr>
-                    <th class="px-2 py-1 text-left">{t!(i18n, machines.kind)}</th>
-                    <th class="px-2 py-1 text-left">{t!(i18n, machines.cluster)}</th>
-                    <th class="px-2 py-1 text-left">{t!(i18n, machines.shard_node)}</th>
-                    <th class="px-2 py-1 text-left">{t!(i18n, common.port)}</th>
-                    <th class="px-2 py-1 text-left">{t!(i18n, common.role)}</th>
-                    <th class="px-2 py-1 text-left">{t!(i18n, common.status)}</th>
+                    <th class="px-2 py-1 text-left">{tu_string!(i18n, machines.kind)}</th>
+                    <th class="px-2 py-1 text-left">{tu_string!(i18n, machines.cluster)}</th>
+                    <th class="px-2 py-1 text-left">{tu_string!(i18n, machines.shard_node)}</th>
+                    <th class="px-2 py-1 text-left">{tu_string!(i18n, common.port)}</th>
+                    <th class="px-2 py-1 text-left">{tu_string!(i18n, common.role)}</th>
+                    <th class="px-2 py-1 text-left">{tu_string!(i18n, common.status)}</th>
                 </tr>
             </thead>
             <tbody>

@@ -13,8 +13,8 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <main class="p-8">
-            <h1 class="mb-2 text-xl font-semibold">{t!(i18n, not_found.page_not_found)}</h1>
-            <a class="text-sky-700 underline" href=paths::HOME>{t!(i18n, not_found.back)}</a>
+            <h1 class="mb-2 text-xl font-semibold">{tu_string!(i18n, not_found.page_not_found)}</h1>
+            <a class="text-sky-700 underline" href=paths::HOME>{tu_string!(i18n, not_found.back)}</a>
         </main>
     }
 }

@@ -35,7 +35,7 @@ pub fn OperationsPage() -> impl IntoView {
         }
     };
     view! {
-        <h1 class="text-xl font-semibold">{t!(i18n, common.operation_log)}</h1>
+        <h1 class="text-xl font-semibold">{tu_string!(i18n, common.operation_log)}</h1>
         <div class="mt-3 flex gap-1" role="tablist">
             {tab("cluster_mgr", tu_string!(i18n, operations.tab_jobs))}
             {tab("console", tu_string!(i18n, operations.tab_audit))}
@@ -46,7 +46,7 @@ pub fn OperationsPage() -> impl IntoView {
                 page.set(1);
             }/>
         </Show>
-        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+        <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match ops.await {
                     Err(e) => view! {
@@ -60,13 +60,13 @@ pub fn OperationsPage() -> impl IntoView {
                                     <thead class="bg-slate-50 text-left">
                                         <tr>
                                             <th class="px-2 py-1">"ID"</th>
-                                            <th class="px-2 py-1">{t!(i18n, operations.operation)}</th>
-                                            <th class="px-2 py-1">{t!(i18n, common.user)}</th>
-                                            <th class="px-2 py-1">{t!(i18n, common.target)}</th>
-                                            <th class="px-2 py-1">{t!(i18n, operations.result)}</th>
-                                            <th class="px-2 py-1">{t!(i18n, operations.started)}</th>
-                                            <th class="px-2 py-1">{t!(i18n, operations.ended)}</th>
-                                            <th class="px-2 py-1">{t!(i18n, operations.detail)}</th>
+                                            <th class="px-2 py-1">{tu_string!(i18n, operations.operation)}</th>
+                                            <th class="px-2 py-1">{tu_string!(i18n, common.user)}</th>
+                                            <th class="px-2 py-1">{tu_string!(i18n, common.target)}</th>
+                                            <th class="px-2 py-1">{tu_string!(i18n, operations.result)}</th>
+                                            <th class="px-2 py-1">{tu_string!(i18n, operations.started)}</th>
+                                            <th class="px-2 py-1">{tu_string!(i18n, operations.ended)}</th>
+                                            <th class="px-2 py-1">{tu_string!(i18n, operations.detail)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -139,18 +139,18 @@ fn AuditFilterForm(on_apply: impl Fn(AuditQuery) + Copy + Send + Sync + 'static)
             {field(tu_string!(i18n, operations.f_user), "audit-user", "text", user)}
             {field(tu_string!(i18n, operations.f_action), "audit-action", "text", action)}
             <label class="text-xs text-slate-600">
-                {t!(i18n, operations.result)}
+                {tu_string!(i18n, operations.result)}
                 <select class=input data-test="audit-outcome" bind:value=outcome>
-                    <option value="">{t!(i18n, common.all)}</option>
-                    <option value="ok">{t!(i18n, operations.ok)}</option>
-                    <option value="failed">{t!(i18n, common.failed)}</option>
+                    <option value="">{tu_string!(i18n, common.all)}</option>
+                    <option value="ok">{tu_string!(i18n, operations.ok)}</option>
+                    <option value="failed">{tu_string!(i18n, common.failed)}</option>
                 </select>
             </label>
             {field(tu_string!(i18n, operations.f_from), "audit-from", "date", from)}
             {field(tu_string!(i18n, operations.f_to), "audit-to", "date", to)}
             {field(tu_string!(i18n, operations.f_text), "audit-text", "search", text)}
             <button type="submit" class="rounded bg-slate-800 px-3 py-1 text-white" data-test="audit-apply">
-                {t!(i18n, operations.filter)}
+                {tu_string!(i18n, operations.filter)}
             </button>
         </form>
     }

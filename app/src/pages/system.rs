@@ -43,12 +43,12 @@ pub fn SystemPage() -> impl IntoView {
     let ctx = Ctx { reload: RwSignal::new(0), error: RwSignal::new(None) };
     let data = Resource::new(move || ctx.reload.get(), |_| get_system());
     view! {
-        <h1 class="text-xl font-semibold">{t!(i18n, common.system)}</h1>
+        <h1 class="text-xl font-semibold">{tu_string!(i18n, common.system)}</h1>
         <p class="mt-1 text-sm text-slate-600">
-            {t!(i18n, system.changes_to_a_user_s_role)}
+            {tu_string!(i18n, system.changes_to_a_user_s_role)}
         </p>
         <div class="mt-2" data-test="system-error">{move || ctx.error.get().map(|e| view! { <ErrorBox error=e/> })}</div>
-        <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+        <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -64,12 +64,12 @@ fn System(v: SystemView, ctx: Ctx) -> impl IntoView {
     let i18n = use_i18n();
     let roles = v.roles.clone();
     view! {
-        <h2 class="mt-4 font-semibold">{t!(i18n, system.users)}</h2>
+        <h2 class="mt-4 font-semibold">{tu_string!(i18n, system.users)}</h2>
         <NewUser roles=roles.clone() ctx=ctx/>
         <div class="mt-2 flex flex-col gap-2" data-test="users">
             {v.users.into_iter().map(|u| view! { <UserCard u=u roles=roles.clone() ctx=ctx/> }).collect_view()}
         </div>
-        <h2 class="mt-6 font-semibold">{t!(i18n, system.roles)}</h2>
+        <h2 class="mt-6 font-semibold">{tu_string!(i18n, system.roles)}</h2>
         <div class="mt-2 flex flex-col gap-2" data-test="roles">
             {v.roles.into_iter().map(|r| view! { <RoleCard r=r ctx=ctx/> }).collect_view()}
             <RoleCard r=RoleView { id: 0, name: String::new(), builtin: false, privileges: vec![] } ctx=ctx/>
@@ -84,18 +84,18 @@ fn NewUser(roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
     ctx.watch(create.value());
     view! {
         <ActionForm action=create attr:class="mt-2 flex flex-wrap items-end gap-2 rounded border border-slate-200 bg-white p-3" attr:data-test="new-user">
-            <label class="flex flex-col text-sm">{t!(i18n, common.user_name)}
+            <label class="flex flex-col text-sm">{tu_string!(i18n, common.user_name)}
                 <input name="name" class="rounded border px-2 py-1" required maxlength=64 autocomplete="off"/>
             </label>
-            <label class="flex flex-col text-sm">{t!(i18n, common.role)}
+            <label class="flex flex-col text-sm">{tu_string!(i18n, common.role)}
                 <select name="role_id" class="rounded border px-2 py-1">
                     {roles.into_iter().map(|r| view! { <option value=r.id.to_string()>{r.name}</option> }).collect_view()}
                 </select>
             </label>
-            <label class="flex flex-col text-sm">{t!(i18n, system.temporary_password)}
+            <label class="flex flex-col text-sm">{tu_string!(i18n, system.temporary_password)}
                 <input name="password" type="password" class="rounded border px-2 py-1" required autocomplete="new-password"/>
             </label>
-            <button type="submit" class="rounded bg-sky-700 px-3 py-1 text-white">{t!(i18n, system.create_user)}</button>
+            <button type="submit" class="rounded bg-sky-700 px-3 py-1 text-white">{tu_string!(i18n, system.create_user)}</button>
         </ActionForm>
     }
 }
@@ -135,8 +135,8 @@ fn UserCard(u: UserView, roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
         <section class="rounded border border-slate-200 bg-white p-3 text-sm" data-test="user" data-user=u.name.clone()>
             <div class="flex flex-wrap items-center gap-3">
                 <span class="font-semibold">{u.name.clone()}</span>
-                {u.must_change_password.then(|| view! { <span class="text-amber-700">{t!(i18n, system.must_change_password)}</span> })}
-                <label class="flex items-center gap-1">{t!(i18n, common.role)}
+                {u.must_change_password.then(|| view! { <span class="text-amber-700">{tu_string!(i18n, system.must_change_password)}</span> })}
+                <label class="flex items-center gap-1">{tu_string!(i18n, common.role)}
                     <select class="rounded border px-1" data-test="user-role" on:change=move |ev| role_id.set(event_target_value(&ev).parse().unwrap_or(0))>
                         {roles.into_iter().map(|r| {
                             let selected = r.id == u.role_id;
@@ -146,11 +146,11 @@ fn UserCard(u: UserView, roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
                 </label>
                 <label class="flex items-center gap-1">
                     <input type="checkbox" prop:checked=move || disabled.get() on:change=move |ev| disabled.set(event_target_checked(&ev))/>
-                    {t!(i18n, system.disabled)}
+                    {tu_string!(i18n, system.disabled)}
                 </label>
                 <button type="button" class="rounded border px-2" data-test="user-save"
                     on:click=move |_| { update.dispatch(UpdateUser { id, role_id: role_id.get_untracked(), disabled: disabled.get_untracked() }); }>
-                    {t!(i18n, common.save)}
+                    {tu_string!(i18n, common.save)}
                 </button>
             </div>
             <div class="mt-2 flex flex-wrap items-center gap-2">
@@ -158,16 +158,16 @@ fn UserCard(u: UserView, roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
                     autocomplete="new-password" prop:value=move || temp.get() on:input=move |ev| temp.set(event_target_value(&ev))/>
                 <button type="button" class="rounded border px-2" data-test="user-reset"
                     on:click=move |_| { reset.dispatch(ResetPassword { id, password: temp.get_untracked() }); }>
-                    {t!(i18n, system.reset_password)}
+                    {tu_string!(i18n, system.reset_password)}
                 </button>
                 <input class="rounded border px-2" placeholder=fill!(tu_string!(i18n, system.type_to_delete), name = name) aria-label=tu_string!(i18n, system.confirm_deletion)
                     prop:value=move || confirm.get() on:input=move |ev| confirm.set(event_target_value(&ev))/>
                 <button type="button" class="rounded border border-red-400 px-2 text-red-800" data-test="user-delete"
                     on:click=move |_| { delete.dispatch(DeleteUser { id, confirm: confirm.get_untracked() }); }>
-                    {t!(i18n, common.delete)}
+                    {tu_string!(i18n, common.delete)}
                 </button>
             </div>
-            <h3 class="mt-2 font-medium">{t!(i18n, system.grants_clusters_this_user_may_change)}</h3>
+            <h3 class="mt-2 font-medium">{tu_string!(i18n, system.grants_clusters_this_user_may_change)}</h3>
             <ul data-test="grants">
                 {u.grants.into_iter().map(|g| {
                     let what = g.cluster_id.map_or(tu_string!(i18n, system.all_clusters).to_owned(), |c| fill!(tu_string!(i18n, system.cluster_n), c = c));
@@ -180,7 +180,7 @@ fn UserCard(u: UserView, roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
                         <li class="flex gap-2">
                             <span>{what}</span><span class="text-slate-600">{when}</span>
                             <button type="button" class="text-red-800 underline" on:click=move |_| { delete_grant.dispatch(DeleteGrant { user_id: id, grant_id: gid }); }>
-                                {t!(i18n, system.remove)}
+                                {tu_string!(i18n, system.remove)}
                             </button>
                         </li>
                     }
@@ -189,9 +189,9 @@ fn UserCard(u: UserView, roles: Vec<RoleView>, ctx: Ctx) -> impl IntoView {
             <div class="mt-1 flex flex-wrap items-center gap-2">
                 <input class="w-40 rounded border px-2" placeholder=tu_string!(i18n, system.cluster_id_hint) aria-label=tu_string!(i18n, system.cluster_id)
                     prop:value=move || cluster.get() on:input=move |ev| cluster.set(event_target_value(&ev))/>
-                <label>{t!(i18n, system.from)} <input type="date" class="rounded border px-1" on:input=move |ev| from.set(event_target_value(&ev))/></label>
-                <label>{t!(i18n, system.until)} <input type="date" class="rounded border px-1" on:input=move |ev| until.set(event_target_value(&ev))/></label>
-                <button type="button" class="rounded border px-2" data-test="grant-add" on:click=add>{t!(i18n, system.add_grant)}</button>
+                <label>{tu_string!(i18n, system.from)} <input type="date" class="rounded border px-1" on:input=move |ev| from.set(event_target_value(&ev))/></label>
+                <label>{tu_string!(i18n, system.until)} <input type="date" class="rounded border px-1" on:input=move |ev| until.set(event_target_value(&ev))/></label>
+                <button type="button" class="rounded border px-2" data-test="grant-add" on:click=add>{tu_string!(i18n, system.add_grant)}</button>
             </div>
         </section>
     }
@@ -219,7 +219,7 @@ fn RoleCard(r: RoleView, ctx: Ctx) -> impl IntoView {
                 } else {
                     view! { <span class="font-semibold">{r.name.clone()}</span> }.into_any()
                 }}
-                {builtin.then(|| view! { <span class="text-slate-500">{t!(i18n, system.built_in)}</span> })}
+                {builtin.then(|| view! { <span class="text-slate-500">{tu_string!(i18n, system.built_in)}</span> })}
             </div>
             <div class="mt-1 flex flex-wrap gap-x-4">
                 {Privilege::ALL.into_iter().map(|p| {
@@ -247,7 +247,7 @@ fn RoleCard(r: RoleView, ctx: Ctx) -> impl IntoView {
                     </button>
                     {(!is_new).then(|| view! {
                         <button type="button" class="rounded border border-red-400 px-2 text-red-800"
-                            on:click=move |_| { delete.dispatch(DeleteRole { id }); }>{t!(i18n, common.delete)}</button>
+                            on:click=move |_| { delete.dispatch(DeleteRole { id }); }>{tu_string!(i18n, common.delete)}</button>
                     })}
                 </div>
             })}
