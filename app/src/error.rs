@@ -2,6 +2,7 @@
 //!
 //! Variants are what the UI can act on; causes of `Internal` stay in the server log.
 
+use crate::domain::klustron::KlustronFailure;
 use crate::i18n::*;
 use crate::lang::fill;
 use serde::{Deserialize, Serialize};
@@ -33,13 +34,10 @@ pub enum AppError {
     /// The request came from another site (CSRF defence) or the method is not allowed.
     #[error("Request refused: {0}")]
     Refused(String),
-    /// A Klustron backend (metadata database or cluster_mgr) failed or refused; the text
-    /// says which and why, in the backend's own words where it gave any.
+    /// A Klustron backend (metadata database or cluster_mgr) failed or refused: which,
+    /// and why, in the backend's own words where it gave any.
     #[error("{0}")]
-    Klustron(String),
-    /// cluster_mgr runs one job at a time and is busy; nothing was submitted.
-    #[error("cluster_mgr is running another job; nothing was submitted. Try again when it ends.")]
-    Busy,
+    Klustron(KlustronFailure),
     /// The console was started without METASEEDS, so it cannot reach Klustron.
     #[error("Klustron is not configured: start the console with METASEEDS (or --metaseeds).")]
     NotConfigured,
@@ -79,9 +77,9 @@ impl AppError {
             AppError::TooManyAttempts { retry_after_secs } => {
                 fill!(td_string!(l, error.too_many_attempts), secs = retry_after_secs)
             }
-            AppError::Validation { message, .. } | AppError::Klustron(message) => message.clone(),
+            AppError::Validation { message, .. } => message.clone(),
+            AppError::Klustron(f) => f.message(l),
             AppError::Refused(why) => t(td_string!(l, error.refused), why),
-            AppError::Busy => td_string!(l, error.busy).into(),
             AppError::NotConfigured => td_string!(l, error.not_configured).into(),
             AppError::NotFound(what) => t(td_string!(l, error.not_found), what),
             AppError::Internal => td_string!(l, error.internal).into(),
@@ -105,7 +103,6 @@ impl AppError {
             AppError::PasswordChangeRequired | AppError::Refused(_) | AppError::Forbidden(_) => 403,
             AppError::Validation { .. } => 422,
             AppError::NotFound(_) => 404,
-            AppError::Busy => 409,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Klustron(_) | AppError::NotConfigured => 502,
             AppError::BadRequest(_) => 400,

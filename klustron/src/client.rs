@@ -15,7 +15,7 @@ use tokio::sync::RwLock;
 use crate::discovery::Metadata;
 use crate::error::ClientError;
 use crate::jobs::{Job, JobType};
-use crate::protocol::{Envelope, JobId, Reply, Status, EMIT_PATH, VERSION};
+use crate::protocol::{Envelope, JobId, Reply, Status, EMIT_PATH, MAX_REQUEST_BYTES, VERSION};
 
 /// How to find cluster_mgr.
 #[derive(Debug, Clone)]
@@ -49,22 +49,30 @@ impl Default for ClientConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobReport {
     pub job_id: JobId,
-    pub job_type: String,
     pub state: JobState,
-    /// Progress details (`computer_step`, `shard_step`, ...), as cluster_mgr sent them.
+    /// The job's memo with progress details (`computer_step`, `shard_step`, ...), as
+    /// cluster_mgr sent it.
     pub attachment: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobState {
+    /// cluster_mgr has no memo of the job: normal while it waits in cluster_mgr's queue
+    /// (the memo is NULL until the job's setup writes one), but the same answer as for a
+    /// job cluster_mgr dropped or never ran (see [`Reply::is_memo_less`]). Not final.
+    NoMemo,
     Running,
     Done,
-    Failed { code: i64, info: String },
+    /// Final, whatever the reply's `job_id` says (always `""` in `get_status`).
+    Failed {
+        code: i64,
+        info: String,
+    },
 }
 
 impl JobState {
     pub fn is_finished(&self) -> bool {
-        !matches!(self, JobState::Running)
+        matches!(self, JobState::Done | JobState::Failed { .. })
     }
 }
 
@@ -89,25 +97,52 @@ impl ClusterMgr {
 
     /// Submits a job as `user`; returns cluster_mgr's job id.
     pub async fn submit<J: Job>(&self, user: &str, job: &J) -> Result<JobId, ClientError> {
+        self.submit_at(user, job, now_ms()).await
+    }
+
+    /// As [`submit`](Self::submit), with the envelope's `timestamp` given: cluster_mgr
+    /// stores the whole envelope in `cluster_general_job_log.job_info`, so the caller can
+    /// find the job there if the answer to the submit is lost.
+    pub async fn submit_at<J: Job>(
+        &self,
+        user: &str,
+        job: &J,
+        timestamp_ms: u128,
+    ) -> Result<JobId, ClientError> {
         let paras = serde_json::to_value(job).map_err(|e| {
             ClientError::Malformed(format!("cannot encode {}: {e}", J::TYPE.as_str()))
         })?;
-        let env = envelope(J::TYPE, "", user, paras);
+        if let Some(field) = first_non_string(&paras, "") {
+            return Err(ClientError::NotString(field));
+        }
+        let env = envelope(J::TYPE, "", user, paras, timestamp_ms);
+        let bytes = serde_json::to_vec(&env).map(|b| b.len()).unwrap_or(usize::MAX);
+        if bytes > MAX_REQUEST_BYTES {
+            return Err(ClientError::TooLarge { bytes, limit: MAX_REQUEST_BYTES });
+        }
         let reply = self.emit(&env, false).await?;
         match reply.status {
+            // cluster_mgr checks a job's parameters later, in the job: a submit that
+            // parses is always accepted (`HttpServiceImpl::Emit`).
             Status::Accept => JobId::parse(&reply.job_id),
-            Status::Ongoing => Err(ClientError::Busy),
             Status::Failed => Err(rejected(&reply)),
-            Status::Done => Err(ClientError::Malformed(format!(
-                "{} answered done before it was queued",
-                J::TYPE.as_str()
+            other => Err(ClientError::Malformed(format!(
+                "{} was answered {:?} instead of accept or failed",
+                J::TYPE.as_str(),
+                other.as_str()
             ))),
         }
     }
 
     /// Asks where job `id` stands.
     pub async fn status(&self, id: &JobId) -> Result<JobReport, ClientError> {
-        let env = envelope(JobType::GetStatus, id.as_str(), "", Value::Object(Default::default()));
+        let env = envelope(
+            JobType::GetStatus,
+            id.as_str(),
+            "",
+            Value::Object(Default::default()),
+            now_ms(),
+        );
         let mut attempt = 0;
         let reply = loop {
             attempt += 1;
@@ -120,27 +155,26 @@ impl ClusterMgr {
                 Err(e) => return Err(e),
             }
         };
-        let state = match reply.status {
-            Status::Ongoing | Status::Accept => JobState::Running,
-            Status::Done => JobState::Done,
-            Status::Failed if reply.job_id.is_empty() => return Err(rejected(&reply)),
-            Status::Failed => {
-                JobState::Failed { code: reply.error_code, info: reply.error_info.clone() }
+        let state = if reply.is_memo_less() {
+            JobState::NoMemo
+        } else {
+            match reply.status {
+                Status::Accept | Status::NotStarted | Status::Ongoing => JobState::Running,
+                Status::Done => JobState::Done,
+                Status::Failed => {
+                    JobState::Failed { code: reply.error_code, info: reply.error_info.clone() }
+                }
             }
         };
-        Ok(JobReport {
-            job_id: id.clone(),
-            job_type: reply.job_type,
-            state,
-            attachment: reply.attachment,
-        })
+        Ok(JobReport { job_id: id.clone(), state, attachment: reply.attachment })
     }
 
     /// Whether the cluster_mgr leader answers its job API: asks `get_status` for job 0
-    /// (which does not exist; a well-formed refusal still proves a live leader). Returns
-    /// the leader's address.
+    /// (which does not exist; any well-formed answer proves a live leader). Returns the
+    /// leader's address.
     pub async fn ping(&self) -> Result<String, ClientError> {
-        let env = envelope(JobType::GetStatus, "0", "", Value::Object(Default::default()));
+        let env =
+            envelope(JobType::GetStatus, "0", "", Value::Object(Default::default()), now_ms());
         match self.emit(&env, true).await {
             Ok(_) | Err(ClientError::Rejected { .. }) => {
                 Ok(self.current_leader().await.unwrap_or_default())
@@ -228,8 +262,12 @@ async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Er
     Ok(body)
 }
 
-fn envelope(t: JobType, job_id: &str, user: &str, paras: Value) -> Envelope {
-    let ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+/// Milliseconds since the epoch, as XPanel stamps its requests.
+pub fn now_ms() -> u128 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
+}
+
+fn envelope(t: JobType, job_id: &str, user: &str, paras: Value, ms: u128) -> Envelope {
     Envelope {
         version: VERSION.into(),
         job_id: job_id.into(),
@@ -237,6 +275,21 @@ fn envelope(t: JobType, job_id: &str, user: &str, paras: Value) -> Envelope {
         timestamp: ms.to_string(),
         user_name: user.into(),
         paras,
+    }
+}
+
+/// The path of the first value in `v` that is neither a string, an array nor an object.
+fn first_non_string(v: &Value, path: &str) -> Option<String> {
+    match v {
+        Value::String(_) => None,
+        Value::Object(m) => m.iter().find_map(|(k, v)| {
+            let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            first_non_string(v, &p)
+        }),
+        Value::Array(a) => {
+            a.iter().enumerate().find_map(|(i, v)| first_non_string(v, &format!("{path}[{i}]")))
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => Some(path.to_owned()),
     }
 }
 
@@ -266,4 +319,19 @@ fn classify(addr: &str, config: &ClientConfig, e: &reqwest::Error) -> ClientErro
         return ClientError::Refused { addr };
     }
     ClientError::Network { addr, detail: e.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_strings_go_on_the_wire() {
+        let ok = serde_json::json!({"a": "1", "l": ["x", "y"], "o": {"b": "2"}});
+        assert_eq!(first_non_string(&ok, ""), None);
+        let bad = serde_json::json!({"a": "1", "o": {"shards": 2}});
+        assert_eq!(first_non_string(&bad, "").as_deref(), Some("o.shards"));
+        let bad = serde_json::json!({"l": ["x", true]});
+        assert_eq!(first_non_string(&bad, "").as_deref(), Some("l[1]"));
+    }
 }

@@ -1,15 +1,17 @@
-//! Finding the metadata primary and the cluster_mgr leader, the way XPanel's login
-//! bootstrap does (`Login::modifyParam`): try each metadata seed, ask it which metadata
-//! node is the primary (`meta_db_nodes.member_state='source'`), read the leader from
-//! `cluster_mgr_nodes` there. Done again whenever cluster_mgr stops answering, so a
-//! failover needs no restart.
+//! Finding the metadata primary and the cluster_mgr leader, the way cluster_mgr itself
+//! finds its metadata (`sys.cc` `System::setup_metadata_shard`): try each metadata seed,
+//! read the metadata's replication mode (`global_configuration.meta_ha_mode`), ask who
+//! the primary is (`performance_schema.replication_group_members` for `mgr`,
+//! `meta_db_nodes.member_state='source'` for `rbr`, the seed itself for `no_rep`), and
+//! read the cluster_mgr leader from `cluster_mgr_nodes` there. Done again whenever
+//! cluster_mgr stops answering, so a failover needs no restart.
 
 use std::time::Duration;
 
 use tokio::sync::RwLock;
 
 use crate::error::ClientError;
-use crate::metadata::model::MemberState;
+use crate::metadata::model::{MemberState, MetaHaMode};
 use crate::metadata::{host_port, MetaDb};
 
 /// Where the metadata lives: `METASEEDS` (`ip:port,ip:port`) with the metadata account,
@@ -127,12 +129,11 @@ impl Metadata {
         if !seed_url.starts_with("mysql://") {
             return Ok(seed);
         }
-        let nodes = seed.meta_db_nodes().await?;
-        let Some(primary) = nodes.iter().find(|n| n.member_state == MemberState::Source) else {
+        let Some((host, port)) = primary_of(&seed).await? else {
             // A seed without replication info is its own primary (single-node metadata).
             return Ok(seed);
         };
-        let primary_addr = host_port(&primary.hostaddr, primary.port);
+        let primary_addr = host_port(&host, port);
         if seed_url.contains(&format!("@{primary_addr}/")) {
             return Ok(seed);
         }
@@ -154,6 +155,26 @@ impl Metadata {
             ClientError::NoLeader("cluster_mgr_nodes has no node with member_state='source'".into())
         })
     }
+}
+
+/// The metadata primary as `seed` names it, by the metadata's replication mode. In
+/// `mgr` mode the group's view is asked first, as cluster_mgr does; if that view is
+/// missing (not a group-replication server, no privilege) `meta_db_nodes` answers.
+async fn primary_of(seed: &MetaDb) -> Result<Option<(String, u16)>, ClientError> {
+    match seed.meta_ha_mode().await {
+        Some(MetaHaMode::NoRep) => return Ok(None),
+        Some(MetaHaMode::Mgr) => match seed.group_primary().await {
+            Ok(Some(p)) => return Ok(Some(p)),
+            Ok(None) => tracing::warn!("mgr metadata: no ONLINE PRIMARY in the group"),
+            Err(e) => tracing::warn!(error = %e, "mgr metadata: group view not readable"),
+        },
+        Some(MetaHaMode::Rbr) | None => {}
+    }
+    let nodes = seed.meta_db_nodes().await?;
+    Ok(nodes
+        .into_iter()
+        .find(|n| n.member_state == MemberState::Source)
+        .map(|n| (n.hostaddr, n.port)))
 }
 
 #[cfg(test)]

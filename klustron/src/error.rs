@@ -15,12 +15,19 @@ pub enum ClientError {
     HttpStatus { addr: String, status: u16 },
     #[error("cluster_mgr sent a malformed reply: {0}")]
     Malformed(String),
-    /// cluster_mgr runs one job at a time and answered `ongoing` to a submit.
-    #[error("cluster_mgr is busy with another job; nothing was submitted, try again when it ends")]
-    Busy,
-    /// cluster_mgr refused the request or the job failed; its own words.
+    /// cluster_mgr refused the request before any job existed (unparsable body, unknown
+    /// job type); its own words.
     #[error("cluster_mgr: {info} (code {code})")]
     Rejected { code: i64, info: String },
+    /// The request would not fit cluster_mgr's 4096-byte request buffer; nothing was sent.
+    #[error(
+        "the request is {bytes} bytes; cluster_mgr takes at most {limit} (fewer hosts, please)"
+    )]
+    TooLarge { bytes: usize, limit: usize },
+    /// A parameter is not a string: cluster_mgr reads values with `asCString()`, which
+    /// kills the whole process on a number or a boolean. Nothing was sent.
+    #[error("parameter {0} is not a string; cluster_mgr would crash on it, nothing was sent")]
+    NotString(String),
     /// No metadata seed answered, or none lists a cluster_mgr leader.
     #[error("no cluster_mgr leader found: {0}")]
     NoLeader(String),

@@ -104,6 +104,13 @@ fn as_str<T: std::fmt::Display, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::
     s.collect_str(v)
 }
 
+fn opt_as_str<T: std::fmt::Display, S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
+}
+
 fn port_range<S: Serializer>(v: &(u16, u16), s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(&format_args!("{}-{}", v.0, v.1))
 }
@@ -285,8 +292,10 @@ pub struct AddNodes {
     #[serde(serialize_with = "as_str")]
     pub cluster_id: u32,
     pub nick_name: String,
-    #[serde(serialize_with = "as_str")]
-    pub shard_id: u32,
+    /// Optional: without it cluster_mgr adds `nodes` replicas to every shard of the
+    /// cluster (`AddNodeMission::SetUpMisson`, `shard_id_` -2).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_as_str")]
+    pub shard_id: Option<u32>,
     #[serde(serialize_with = "as_str")]
     pub nodes: u16,
     #[serde(skip_serializing_if = "Vec::is_empty")]

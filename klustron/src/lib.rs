@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod metadata;
 pub mod placement;
 pub mod protocol;
+pub mod secrets;
 
 pub use client::{ClientConfig, ClusterMgr, JobReport, JobState, LeaderSource};
 pub use discovery::{MetaSeeds, Metadata};

@@ -1,11 +1,15 @@
 //! The wire format of cluster_mgr's job API: `POST /HttpService/Emit`.
 //!
 //! Every request carries the same envelope (cluster_mgr `http_server.cc`
-//! `ParseBodyToJsonDoc`, XPanel `utils/request.js`); every reply is
-//! `{version, status, job_id, error_code, error_info, attachment}`
-//! (`MakeAcceptInstantResponseBody`, `MakeSyncOkResponseBody`). cluster_mgr is written
-//! in C++ with jsoncpp and is loose about types (`error_code` is a string in the envelope
-//! and a number inside job memos), so replies are parsed leniently but into typed values.
+//! `ParseBodyToJsonDoc`, XPanel `utils/request.js`). Replies come in three shapes
+//! (`http_server.cc`): an accepted submit (`MakeAcceptInstantResponseBody`: `status`
+//! `accept` and the new `job_id`), a refusal before any job exists
+//! (`MakeErrorInstantResponseBody`: `failed`, no `job_id` key), and a `get_status` answer
+//! (`MakeSyncOkResponseBody`), whose attachment is the job's memo and whose `job_id` and
+//! `job_type` are always `""` (`sync_mission.cc` `SyncMission::GetStatus` replaces the
+//! attachment it had filled with the parsed memo). cluster_mgr is written in C++ with
+//! jsoncpp and is loose about types (`error_code` is a string in the envelope and a
+//! number inside job memos), so replies are parsed leniently but into typed values.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,6 +22,14 @@ pub const EMIT_PATH: &str = "/HttpService/Emit";
 pub const VERSION: &str = "1.0";
 /// Replies bigger than this are refused unread: a job reply is a few KiB at most.
 pub const MAX_REPLY_BYTES: usize = 1 << 20;
+/// The largest request body the console sends. cluster_mgr `sprintf`s the whole request
+/// into a 4096-byte SQL buffer (`http_server.cc` `GenerateRequestUniqueId`, the
+/// `update … set related_id=…, job_info='<body>'` statement); a longer body overflows
+/// it. 3.5 KiB leaves room for the statement around the body.
+pub const MAX_REQUEST_BYTES: usize = 3584;
+/// cluster_mgr's generic failure (`EFAIL`, `error_code.h`): also what `get_status`
+/// answers when the job has no memo yet, or does not exist.
+pub const EFAIL: i64 = 70001;
 
 /// One request to `/HttpService/Emit`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -55,13 +67,15 @@ impl std::fmt::Display for JobId {
     }
 }
 
-/// `status` of a reply.
+/// `status` of a reply: `accept` answers a submit; `get_status` answers with the job
+/// row's status (`cluster_general_job_log.status`: `not_started`, `ongoing`, `done`,
+/// `failed`, meta_inuse.sql).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Queued: poll `get_status` with the returned job id.
     Accept,
-    /// On submit: another job is running, nothing was queued. On `get_status`: running.
+    NotStarted,
     Ongoing,
     Done,
     Failed,
@@ -71,6 +85,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Accept => "accept",
+            Status::NotStarted => "not_started",
             Status::Ongoing => "ongoing",
             Status::Done => "done",
             Status::Failed => "failed",
@@ -88,6 +103,8 @@ pub struct Reply {
     pub error_info: String,
     /// Always an object (cluster_mgr sends `null` for "nothing").
     pub attachment: serde_json::Map<String, Value>,
+    /// The attachment was `null` (or absent), not an object.
+    pub attachment_null: bool,
 }
 
 impl Reply {
@@ -110,6 +127,7 @@ impl Reply {
         };
         let status = match o.get("status").and_then(Value::as_str) {
             Some("accept") => Status::Accept,
+            Some("not_started") => Status::NotStarted,
             Some("ongoing") => Status::Ongoing,
             Some("done") => Status::Done,
             Some("failed") => Status::Failed,
@@ -117,9 +135,9 @@ impl Reply {
                 return Err(ClientError::Malformed(format!("unknown status {other:?}")));
             }
         };
-        let attachment = match o.remove("attachment") {
-            Some(Value::Object(m)) => m,
-            None | Some(Value::Null) => serde_json::Map::new(),
+        let (attachment, attachment_null) = match o.remove("attachment") {
+            Some(Value::Object(m)) => (m, false),
+            None | Some(Value::Null) => (serde_json::Map::new(), true),
             Some(_) => return Err(ClientError::Malformed("attachment is not an object".into())),
         };
         Ok(Reply {
@@ -129,7 +147,20 @@ impl Reply {
             error_code: loose_int(o.get("error_code")).unwrap_or(0),
             error_info: loose_string(o.get("error_info")),
             attachment,
+            attachment_null,
         })
+    }
+
+    /// The `get_status` answer for a job cluster_mgr has no memo of: a job still waiting
+    /// in its queue (the memo is NULL until the job's setup writes it), a job it never
+    /// ran, or an unknown id. cluster_mgr answers all three with the same bytes
+    /// (`SyncMission::GetStatus` builds an error attachment but never stores it, so
+    /// `MakeSyncOkResponseBody` sends `failed`, `EFAIL`, no text, attachment `null`).
+    pub fn is_memo_less(&self) -> bool {
+        self.status == Status::Failed
+            && self.error_code == EFAIL
+            && self.error_info.is_empty()
+            && self.attachment_null
     }
 }
 
@@ -167,6 +198,23 @@ mod tests {
         assert_eq!(r.job_id, "17");
         assert_eq!(r.error_code, 0);
         assert!(r.attachment.is_empty());
+    }
+
+    #[test]
+    fn a_job_without_a_memo_is_told_apart_from_a_failed_job() {
+        // SyncMission::GetStatus with a NULL memo (or no row): jsoncpp's sorted keys,
+        // two newlines (FastWriter's and the handler's).
+        let none = Reply::parse(b"{\"attachment\":null,\"error_code\":\"70001\",\"error_info\":\"\",\"job_id\":\"\",\"job_type\":\"\",\"status\":\"failed\",\"version\":\"1.0\"}\n\n").unwrap();
+        assert!(none.is_memo_less());
+        // A real failure: the memo's code and words, job_id still "".
+        let failed = Reply::parse(b"{\"attachment\":{\"rollback_flag\":\"0\"},\"error_code\":\"70062\",\"error_info\":\"Create machine job add hostaddr in server_nodes\",\"job_id\":\"\",\"job_type\":\"\",\"status\":\"failed\",\"version\":\"1.0\"}\n\n").unwrap();
+        assert!(!failed.is_memo_less());
+        assert_eq!((failed.status, failed.error_code), (Status::Failed, 70062));
+        let queued = Reply::parse(
+            br#"{"attachment":{},"error_code":"70001","error_info":"","status":"not_started"}"#,
+        )
+        .unwrap();
+        assert_eq!(queued.status, Status::NotStarted);
     }
 
     #[test]

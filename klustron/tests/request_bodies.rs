@@ -158,7 +158,7 @@ async fn every_job_body_matches_its_source() {
         &AddNodes {
             cluster_id: 1,
             nick_name: "demo".into(),
-            shard_id: 1,
+            shard_id: Some(1),
             nodes: 2,
             storage_iplists: ips.clone(),
         },

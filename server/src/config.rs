@@ -52,6 +52,20 @@ pub struct Config {
     #[arg(long, env = "META_USER", default_value = "pgx")]
     pub meta_user: String,
 
+    /// Seconds to wait for cluster_mgr's answer to one request.
+    #[arg(long, env = "XPANEL_CLUSTER_MGR_TIMEOUT_SECS", default_value_t = 10)]
+    pub cluster_mgr_timeout_secs: u64,
+
+    /// Seconds a job may wait in cluster_mgr's queue (no memo yet) before the console
+    /// gives it up as never started.
+    #[arg(long, env = "XPANEL_JOB_START_TIMEOUT_SECS", default_value_t = 180)]
+    pub job_start_timeout_secs: u64,
+
+    /// Seconds a job cluster_mgr set up may go without reporting anything (delete_node
+    /// reports only its end) before the console stops following it.
+    #[arg(long, env = "XPANEL_JOB_SILENT_TIMEOUT_SECS", default_value_t = 1800)]
+    pub job_silent_timeout_secs: u64,
+
     /// Password of the metadata account.
     #[arg(long, env = "META_PASSWORD", default_value = "pgx_pwd", hide_env_values = true)]
     pub meta_password: String,
@@ -74,6 +88,15 @@ impl Config {
                 .ok_or_else(|| anyhow::anyhow!("--cluster-mgr: {addr:?} is not host:port"))?;
         }
         Ok(Some(seeds))
+    }
+
+    /// How the console follows cluster_mgr jobs.
+    pub fn job_policy(&self) -> app::backend::jobs::JobPolicy {
+        app::backend::jobs::JobPolicy {
+            start_timeout: Duration::from_secs(self.job_start_timeout_secs.max(1)),
+            silent_timeout: Duration::from_secs(self.job_silent_timeout_secs.max(1)),
+            ..Default::default()
+        }
     }
 
     pub fn idle_timeout(&self) -> Duration {

@@ -51,7 +51,11 @@ impl Application {
         seed_initial_account(&store).await?;
         let klustron = config.klustron_seeds()?.map(|seeds| {
             tracing::info!(seeds = ?seeds.urls().len(), "Klustron metadata seeds configured");
-            Arc::new(Klustron::new(seeds, config.cluster_mgr.clone()))
+            Arc::new(Klustron::new(
+                seeds,
+                config.cluster_mgr.clone(),
+                std::time::Duration::from_secs(config.cluster_mgr_timeout_secs.max(1)),
+            ))
         });
         if klustron.is_none() {
             tracing::warn!(
@@ -84,7 +88,7 @@ impl Application {
                 absolute_timeout: config.absolute_timeout(),
             }),
             klustron,
-            jobs: Default::default(),
+            jobs: Arc::new(app::backend::jobs::JobHub::new(config.job_policy())),
             throttle: Default::default(),
         };
         Ok(Application { listener, router: router(state.clone()), state })

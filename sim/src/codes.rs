@@ -1,5 +1,7 @@
-//! cluster_mgr's error numbers and texts (`src/util_func/error_code.h` / `.cc`:
-//! `EOFFSET(n)` is 70000 + n), for the refusals the simulator reproduces.
+//! cluster_mgr's error numbers and texts (`src/util_func/error_code.h` for the numbers,
+//! `error_code.cc` `g_error_num_str` for the texts, index = offset): `EOFFSET(n)` is
+//! 70000 + n. Only the codes the simulator reproduces are here, each named as in
+//! error_code.h.
 
 pub type Code = (i64, &'static str);
 
@@ -7,48 +9,169 @@ const fn e(offset: i64, text: &'static str) -> Code {
     (70000 + offset, text)
 }
 
-pub const INVALID_REQUEST: Code = e(1, "Invalid Request Protocal");
-pub const MACHINE_MISS_HOSTADDR: Code = e(52, "Create machine job miss hostaddr in request job");
-pub const MACHINE_MISS_TOTALMEM: Code = e(57, "Create machine job miss total_mem in request job");
-pub const MACHINE_MISS_CPUCORES: Code =
+/// `EOK`, the text every successful memo carries.
+pub const OK: Code = (0, "OK");
+/// `EFAIL` / `EIVALID_REQUEST_PROTOCAL`.
+pub const EFAIL: Code = e(1, "Invalid Request Protocal");
+
+pub const MACHINE_QUEST_LOST_PARAS: Code =
+    e(49, "Machine request job miss paras in the request body");
+pub const MACHINE_QUEST_MISS_MACHINE_TYPE: Code =
+    e(50, "Machine request job miss machine_type in the paras");
+pub const MACHINE_QUEST_MACHINE_TYPE: Code = e(51, "Machine type is not support in request job");
+pub const CREATE_MACHINE_MISS_HOSTADDR: Code =
+    e(52, "Create machine job miss hostaddr in request job");
+pub const CREATE_MACHINE_MISS_RACKID: Code =
+    e(53, "Create machine job miss rack_id in request job");
+pub const CREATE_MACHINE_MISS_DATADIR: Code =
+    e(54, "Create machine job miss datadir in request job");
+pub const CREATE_MACHINE_MISS_LOGDIR: Code = e(55, "Create machine job miss logdir in request job");
+pub const CREATE_MACHINE_MISS_WALLOGDIR: Code =
+    e(56, "Create machine job miss wal_log_dir in request job");
+pub const CREATE_MACHINE_MISS_TOTALMEM: Code =
+    e(57, "Create machine job miss total_mem in request job");
+pub const CREATE_MACHINE_MISS_CPUCORES: Code =
     e(58, "Create machine job miss total_cpu_cores in request job");
-pub const MACHINE_EXISTS: Code = e(62, "Create machine job add hostaddr in server_nodes");
-pub const MACHINE_HAS_USED_PORT: Code = e(64, "Delete machine job used port is not null");
-pub const MACHINE_NOT_EXIST: Code = e(66, "Delete machine hostaddr not in server_nodes");
-pub const MACHINE_UNALIVE: Code = e(158, "Create machine job report machine unalive");
-pub const CLUSTER_MISS_HAMODE: Code = e(71, "Create cluster job miss ha_mode in the request body");
-pub const CLUSTER_SHARDS_WRONG: Code = e(73, "Create cluster job input shards number wrong");
-pub const CLUSTER_NODES_WRONG: Code = e(75, "Create cluster job input nodes number wrong");
-pub const CLUSTER_COMPS_WRONG: Code = e(77, "Create cluster job input comps number wrong");
-pub const CLUSTER_MISS_MAX_STORAGE: Code =
+pub const CREATE_MACHINE_MISS_COMPDATADIR: Code =
+    e(61, "Create machine job miss comp_datadir in request job");
+pub const CREATE_MACHINE_HOSTADDR_EXIST: Code =
+    e(62, "Create machine job add hostaddr in server_nodes");
+pub const DELETE_MACHINE_HAS_USED_PORT: Code = e(64, "Delete machine job used port is not null");
+pub const DELETE_MACHINE_HOSTADDR_NOT_EXIST: Code =
+    e(66, "Delete machine hostaddr not in server_nodes");
+pub const DELETE_MACHINE_MISS_HOSTADDR: Code =
+    e(67, "Delete machine job miss hostaddr in request job");
+pub const CREATE_MACHINE_REPORT_ALIVE: Code = e(158, "Create machine job report machine unalive");
+
+pub const CREATE_CLUSTER_QUEST_LOST_PARAS: Code =
+    e(70, "Create cluster job miss paras in the request body");
+pub const CREATE_CLUSTER_QUEST_MISS_HAMODE: Code =
+    e(71, "Create cluster job miss ha_mode in the request body");
+pub const CREATE_CLUSTER_QUEST_MISS_SHARDS: Code =
+    e(72, "Create cluster job miss shards in the request body");
+pub const CREATE_CLUSTER_QUEST_SHARDS_PARAM: Code =
+    e(73, "Create cluster job input shards number wrong");
+pub const CREATE_CLUSTER_QUEST_MISS_NODES: Code =
+    e(74, "Create cluster job miss nodes in the request body");
+pub const CREATE_CLUSTER_QUEST_NODES_PARAM: Code =
+    e(75, "Create cluster job input nodes number wrong");
+pub const CREATE_CLUSTER_QUEST_MISS_COMPS: Code =
+    e(76, "Create cluster job miss comps in the request body");
+pub const CREATE_CLUSTER_QUEST_COMPS_PARAM: Code =
+    e(77, "Create cluster job input comps number wrong");
+pub const CREATE_CLUSTER_QUEST_MISS_MAX_STORAGE_SIZE: Code =
     e(78, "Create cluster job miss max_storage_size in the request body");
-pub const CLUSTER_MISS_MAX_CONNECTIONS: Code =
+pub const CREATE_CLUSTER_QUEST_MISS_MAX_CONNECTIONS: Code =
     e(79, "Create cluster job miss max_connections in the request body");
-pub const CLUSTER_MISS_CPU_CORES: Code =
+pub const CREATE_CLUSTER_QUEST_MISS_CPU_CORES: Code =
     e(80, "Create cluster job miss cpu_cores in the request body");
-pub const CLUSTER_INNODB_WRONG: Code = e(82, "Create cluster job input innodb_size wrong");
-pub const CLUSTER_INSTALL_STORAGE: Code = e(93, "Install storage error in create cluster job");
-pub const CLUSTER_INSTALL_COMPUTER: Code = e(94, "Install computer error in create cluster job");
-pub const CLUSTER_ID_UNKNOWN: Code = e(98, "Deleter cluster job check cluster id failed");
-pub const FULLSYNC_TOO_BIG: Code = e(175, "Create cluster job assign fullsync level too big");
-pub const STORAGE_IPLISTS: Code = e(181, "Create cluster job assign storage iplists failed");
-pub const COMPUTER_IPLISTS: Code = e(182, "Create cluster job assign computer iplists failed");
-pub const ADD_SHARD_SHARDS_WRONG: Code = e(121, "Add shard job shards number wrong");
-pub const ADD_SHARD_NODES_WRONG: Code = e(123, "Add shard job node number wrong");
-pub const ADD_SHARD_INSTALL: Code = e(146, "Add shard job install storage node failed");
-pub const ADD_COMPS_INSTALL: Code = e(148, "Add computer job install computer node failed");
-pub const ADD_NODE_NODES_WRONG: Code = e(156, "Add node job node number wrong");
-pub const ADD_NODE_SHARD_UNKNOWN: Code = e(161, "Add node job get shard_id from shards failed");
-pub const DELETE_COMP_MISS_ID: Code =
+pub const CREATE_CLUSTER_QUEST_MISS_INNODB_SIZE: Code =
+    e(81, "Create cluster job miss innodb_size in the request body");
+pub const CREATE_CLUSTER_QUEST_INNODB_SIZE_PARAM: Code =
+    e(82, "Create cluster job input innodb_size wrong");
+pub const CREATE_CLUSTER_INSTALL_STORAGE: Code =
+    e(93, "Install storage error in create cluster job");
+pub const CREATE_CLUSTER_INSTALL_COMPUTER: Code =
+    e(94, "Install computer error in create cluster job");
+pub const CREATE_CLUSTER_ASSIGN_STORAGE_IPLISTS: Code =
+    e(181, "Create cluster job assign storage iplists failed");
+pub const CREATE_CLUSTER_ASSIGN_COMPUTER_IPLISTS: Code =
+    e(182, "Create cluster job assign computer iplists failed");
+
+pub const DELETE_CLUSTER_QUEST_LOST_PARAS: Code =
+    e(95, "Deleter cluster job miss paras in the request body");
+pub const DELETE_CLUSTER_QUEST_MISSING_PARAM: Code =
+    e(96, "Deleter cluster job lost input parameter");
+pub const DELETE_CLUSTER_CHECK_ID_BY_CLUSTER_NAME: Code =
+    e(97, "Deleter cluster job check cluster name failed");
+pub const DELETE_CLUSTER_CHECK_ID_BY_CLUSTER_ID: Code =
+    e(98, "Deleter cluster job check cluster id failed");
+pub const CLUSTER_MGR_RESTART: Code = e(106, "Cluster mgr restart to rollback job");
+
+pub const ADD_COMPUTER_QUEST_LOST_PARAS: Code =
+    e(107, "Add computer job miss paras in the request body");
+pub const ADD_COMPUTER_QUEST_MISS_COMPS: Code =
+    e(108, "Add computer job miss comps in the request body");
+pub const ADD_COMPUTER_QUEST_MISS_CLUSTERID: Code =
+    e(109, "Add computer job miss cluster id in the request body");
+pub const ADD_COMPUTER_QUEST_COMPS_PARAM: Code =
+    e(110, "Add computer job input comps number wrong");
+pub const GET_MEMO_FROM_DB_CLUSTER: Code = e(111, "Get memo from db_clusters failed");
+pub const GET_MEMO_NUM_CLUSTERID: Code = e(112, "Get memo record too many");
+pub const GET_MEMO_NULL_CLUSTERID: Code = e(113, "Get empty memo by cluster id");
+pub const PARSE_CLUSTER_MEMO_JSON: Code = e(114, "Json parse memo failed");
+pub const ADD_COMPUTER_GET_COMPUTER_MATCH_COMPS: Code =
+    e(115, "Add computer job don't get enough node for install computer");
+pub const ADD_COMPUTER_INSTALL_COMPUTER: Code =
+    e(148, "Add computer job install computer node failed");
+pub const ADD_COMPUTER_DEAL_POST: Code = e(150, "Add computer job deal post step failed");
+pub const ADD_COMPUTER_ASSIGN_COMPUTER_IPLISTS: Code =
+    e(185, "Add computer job assign computer iplists failed");
+
+pub const ADD_SHARD_QUEST_LOST_PARAS: Code = e(118, "Add shard job miss paras in the request body");
+pub const ADD_SHARD_QUEST_MISS_CLUSTERID: Code =
+    e(119, "Add shard job miss cluster id in the request body");
+pub const ADD_SHARD_QUEST_MISS_SHARDS: Code =
+    e(120, "Add shard job miss shards id in the request body");
+pub const ADD_SHARD_QUEST_SHARDS_PARAM: Code = e(121, "Add shard job shards number wrong");
+pub const ADD_SHARD_QUEST_MISS_NODES: Code = e(122, "Add shard job miss nodes in the request body");
+pub const ADD_SHARD_QUEST_NODES_PARAM: Code = e(123, "Add shard job node number wrong");
+pub const ADD_SHARD_GET_STORAGE_MATCH_NODES: Code =
+    e(128, "Add shard job storage node umatch nodes");
+pub const ADD_SHARD_INSTALL_STORAGE: Code = e(146, "Add shard job install storage node failed");
+pub const ADD_SHARD_DEAL_POST: Code = e(151, "Add shard job deal post step failed");
+pub const ADD_SHARD_ASSIGN_STORAGE_IPLISTS: Code =
+    e(184, "Add shard job assign storage iplists failed");
+
+pub const DELETE_COMPUTER_GET_CLUSTER_NAME: Code =
+    e(124, "Delete computer job get cluster name sql failed");
+pub const DELETE_COMPUTER_GET_CLUSTER_NAME_NUM: Code =
+    e(125, "Delete computer job get cluster name too many");
+pub const DELETE_COMPUTER_QUEST_LOST_PARAS: Code =
+    e(131, "Delete computer job miss paras in the request body");
+pub const DELETE_COMPUTER_QUEST_MISS_CLUSTERID: Code =
+    e(132, "Delete computer job miss cluster id in the request body");
+pub const DELETE_COMPUTER_QUEST_MISS_COMPID: Code =
     e(133, "Delete computer job miss comp id in the request body");
-pub const DELETE_COMP_ONLY_ONE: Code = e(157, "Delete computer job get only one comp node");
-pub const DELETE_SHARD_ONLY_ONE: Code = e(174, "Delete shard job get just only one shard");
-pub const DELETE_SHARD_UNKNOWN: Code =
-    e(141, "Delete shard job get storage node from shard_nodes failed");
-pub const DELETE_NODE_ONLY_ONE: Code = e(159, "Delete node job get only one shard node");
-pub const DELETE_NODE_MASTER: Code = e(172, "Delete node job delete master node");
-pub const DELETE_NODE_UNKNOWN: Code = e(173, "Delete node job delete node is not in shards");
-/// Not a cluster_mgr code: the simulator's own for "no free port / machine left".
-pub const NO_RESOURCES: Code = (79001, "No running machine with free ports left for the instances");
-/// Not a cluster_mgr code: a fault injected on purpose by a test.
-pub const INJECTED: Code = (79002, "Injected failure (simulator fault)");
+pub const DELETE_COMPUTER_DISPATCH_COMPUTER_JOB: Code =
+    e(135, "Delete computer job dispatch sub job failed");
+pub const DELETE_COMPUTER_GET_COMP_NODES_NUM: Code =
+    e(157, "Delete computer job get only one comp node");
+
+pub const DELETE_SHARD_QUEST_LOST_PARAS: Code =
+    e(138, "Delete shard job miss paras in the request body");
+pub const DELETE_SHARD_QUEST_MISS_CLUSTERID: Code =
+    e(139, "Delete shard job miss cluster id in the request body");
+pub const DELETE_SHARD_QUEST_MISS_SHARDID: Code =
+    e(140, "Delete shard job miss shard id in the request body");
+pub const DELETE_SHARD_DISPATCH_STORAGE_JOB: Code =
+    e(143, "Delete shard job dispatch sub job failed");
+pub const DELETE_SHARD_GET_SHARD_SQL: Code =
+    e(160, "Delete shard job get shard nums from metadb failed");
+pub const DELETE_SHARD_GET_SHARD_NUM: Code = e(174, "Delete shard job get just only one shard");
+
+pub const ADD_NODE_QUEST_LOST_PARAS: Code = e(153, "Add node job miss paras in the request body");
+pub const ADD_NODE_QUEST_MISS_CLUSTERID: Code =
+    e(154, "Add node job miss cluster_id in the request body");
+pub const ADD_NODE_QUEST_MISS_NODES: Code = e(155, "Add node job miss nodes in the request body");
+pub const ADD_NODE_QUEST_NODES_PARAM: Code = e(156, "Add node job node number wrong");
+pub const ADD_NODE_GET_STORAGE_MATCH_NODES: Code =
+    e(162, "Add node job get node number unmatch require");
+pub const ADD_NODE_ASSIGN_STORAGE_IPLISTS: Code =
+    e(183, "Add node job assign storage iplists failed");
+
+pub const DEL_NODE_QUEST_LOST_PARAS: Code =
+    e(167, "Delete node job miss paras in the request body");
+pub const DEL_NODE_QUEST_MISS_CLUSTERID: Code =
+    e(168, "Delete node job miss cluster_id in the request body");
+pub const DEL_NODE_QUEST_MISS_SHARDID: Code =
+    e(169, "Delete node job miss shard_id in the request body");
+pub const DEL_NODE_QUEST_MISS_HOSTADDR: Code =
+    e(170, "Delete node job miss hostaddr in the request body");
+pub const DEL_NODE_QUEST_MISS_PORT: Code = e(171, "Delete node job miss port in the request body");
+pub const DEL_NODE_IS_MASTER_NODE: Code = e(172, "Delete node job delete master node");
+pub const DEL_NODE_NOT_IN_SHARD: Code = e(173, "Delete node job delete node is not in shards");
+pub const DELETE_NODE_GET_NODE_NUM: Code = e(159, "Delete node job get only one shard node");
+pub const DELETE_CLUSTER_DELETE_STORAGE: Code = e(100, "Deleter cluster job delete shard failed");
+pub const DELETE_CLUSTER_DELETE_COMPUTER: Code =
+    e(101, "Deleter cluster job delete computer failed");

@@ -7,8 +7,9 @@
 //! - `POST /sim/seed` `{"demo": true, "machines": 0}` seeds the demo topology and/or
 //!   that many extra machines;
 //! - `GET /sim/state` tells the leader and the active faults;
-//! - `GET /sim/comp_nodes` lists every compute node in the metadata (to check pages
-//!   against it);
+//! - `GET /sim/comp_nodes` lists every compute node row as the metadata holds it (its
+//!   `mysql_port` is `null` where the profile's schema has no such column), to check
+//!   pages against it;
 //! - `GET /sim/steps` lists when each create_cluster step became visible (ms since epoch).
 
 use std::sync::Arc;
@@ -89,6 +90,7 @@ async fn state(State(sim): State<Arc<Simulator>>) -> Json<Value> {
         "leader": sim.leader().await.to_string(),
         "nodes": sim.nodes().iter().map(ToString::to_string).collect::<Vec<_>>(),
         "faults": faults,
+        "profile": sim.profile(),
     }))
 }
 
@@ -97,6 +99,21 @@ async fn steps(State(sim): State<Arc<Simulator>>) -> Json<Value> {
 }
 
 async fn comp_nodes(State(sim): State<Arc<Simulator>>) -> Answer {
-    let nodes = sim.store().reader().all_comp_nodes().await.map_err(bad)?;
+    let mysql = if sim.profile().comp_nodes_have_mysql_port() {
+        "CAST(mysql_port AS CHAR)"
+    } else {
+        "NULL"
+    };
+    let sql = format!(
+        "SELECT CAST(id AS CHAR) AS id, CAST(db_cluster_id AS CHAR) AS c, CAST(hostaddr AS CHAR) AS h, \
+         CAST(port AS CHAR) AS p, {mysql} AS m, CAST(name AS CHAR) AS n FROM comp_nodes ORDER BY db_cluster_id, id"
+    );
+    let rows = sqlx::query(&sql).fetch_all(sim.store().pool()).await.map_err(bad)?;
+    let num = |r: &sqlx::any::AnyRow, c: &str| crate::store::text(r, c).parse::<i64>().ok();
+    let nodes: Vec<Value> = rows
+        .iter()
+        .map(|r| json!({"id": num(r, "id"), "db_cluster_id": num(r, "c"), "hostaddr": crate::store::text(r, "h"),
+                        "port": num(r, "p"), "mysql_port": num(r, "m"), "name": crate::store::text(r, "n")}))
+        .collect();
     Ok(Json(json!({ "comp_nodes": nodes })))
 }

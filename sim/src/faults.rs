@@ -12,8 +12,22 @@ pub struct Faults {
     pub http_status: u16,
     /// Answer the next N requests with bytes that are not JSON.
     pub garbage_count: u32,
-    /// The next job that reaches this step (1 = its first) fails there.
-    pub fail_job_at_step: Option<u32>,
+    /// Keep each job in the queue this long before its setup: the time its memo stays
+    /// NULL (a queue behind slow setups, such as a create_machine pinging a dead
+    /// node_mgr for 10 s).
+    pub hold_setup_ms: u64,
+    /// The next install of this kind fails, as a node_mgr reports a failed install.
+    pub fail_install: Option<InstallKind>,
+}
+
+/// What an install puts on a machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InstallKind {
+    /// A shard's storage nodes (create_cluster, add_shards, add_nodes).
+    Storage,
+    /// Compute nodes (create_cluster, add_comps).
+    Compute,
 }
 
 /// What to do with one request, decided (and counted down) before it is handled.
@@ -41,10 +55,10 @@ impl Faults {
         Injected::None
     }
 
-    /// True once, when `step` is the step a job must fail at.
-    pub fn take_failure(&mut self, step: u32) -> bool {
-        if self.fail_job_at_step == Some(step) {
-            self.fail_job_at_step = None;
+    /// True once, for the first install of `kind` after the fault was set.
+    pub fn take_install_failure(&mut self, kind: InstallKind) -> bool {
+        if self.fail_install == Some(kind) {
+            self.fail_install = None;
             true
         } else {
             false

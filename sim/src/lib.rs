@@ -6,15 +6,25 @@
 //! separate control address takes fault injection and seeding requests ([`control`]),
 //! so a test can break the job API while still steering the simulator.
 //!
-//! Like the real cluster_mgr, only the leader listens: the other nodes refuse
-//! connections, and moving the leader moves the listener and `cluster_mgr_nodes`.
+//! Like the real cluster_mgr, only the leader listens (`main.cc` starts the HTTP server
+//! only while `is_leader()`): the other nodes refuse connections, and moving the leader
+//! moves the listener and `cluster_mgr_nodes`. A new leader recovers the jobs the old
+//! one left (`RecoverInteruptedJobIfExists`); a simulated crash (see `engine`) stops the
+//! listener and, a moment later, the next node leads.
+//!
+//! Every behaviour names the cluster_mgr source it follows; what the simulator does
+//! differently is listed in docs/ARCHITECTURE.md. Which cluster_mgr it plays is its
+//! [`Profile`].
 
 pub mod codes;
 pub mod control;
 pub mod engine;
 pub mod faults;
+pub mod paras;
+pub mod profile;
 pub mod seed;
 pub mod store;
+pub mod wire;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +42,7 @@ use tokio::task::JoinHandle;
 
 use engine::Engine;
 use faults::{Faults, Injected};
+pub use profile::Profile;
 use store::Store;
 
 #[derive(Debug, Clone)]
@@ -44,6 +55,8 @@ pub struct SimConfig {
     pub control: SocketAddr,
     /// Duration of one job step.
     pub step: Duration,
+    /// Which cluster_mgr to play.
+    pub profile: Profile,
 }
 
 /// A running simulator.
@@ -64,10 +77,10 @@ impl Simulator {
     /// Port 0 in `nodes` is replaced by a free port, chosen once, so that the
     /// addresses in `cluster_mgr_nodes` stay valid when the leader moves.
     pub async fn start(config: SimConfig) -> anyhow::Result<Arc<Self>> {
-        let store = Store::open(&config.metadata_url).await?;
+        let store = Store::open(&config.metadata_url, config.profile).await?;
         let faults = Arc::new(std::sync::Mutex::new(Faults::default()));
-        let engine = Engine::new(store.clone(), config.step, faults);
-        engine.recover().await?;
+        let (crash_tx, mut crash_rx) = tokio::sync::mpsc::unbounded_channel();
+        let engine = Engine::new(store.clone(), config.profile, config.step, faults, crash_tx);
 
         let mut nodes = Vec::new();
         for n in &config.nodes {
@@ -84,6 +97,19 @@ impl Simulator {
             control_addr,
         });
         sim.set_leader(0).await?;
+        // A crash: the listener goes at once, and after an election the next node leads.
+        let me = Arc::downgrade(&sim);
+        tokio::spawn(async move {
+            while let Some(why) = crash_rx.recv().await {
+                let Some(sim) = me.upgrade() else { break };
+                sim.stop_listening().await;
+                tokio::time::sleep((sim.engine.step * 5).max(Duration::from_millis(300))).await;
+                let next = (sim.leader.lock().await.index + 1) % sim.nodes.len();
+                if let Err(e) = sim.set_leader(next).await {
+                    tracing::error!(error = %e, "no leader after a crash ({why})");
+                }
+            }
+        });
         let app = control::router(sim.clone());
         tokio::spawn(async move {
             let _ = axum::serve(control, app).await;
@@ -108,7 +134,8 @@ impl Simulator {
     }
 
     /// Makes node `index` the leader: the old leader stops listening (its address now
-    /// refuses connections) and `cluster_mgr_nodes` says who leads.
+    /// refuses connections) and its jobs stop with it, the new one recovers what was
+    /// left (`RecoverInteruptedJobIfExists`), and `cluster_mgr_nodes` says who leads.
     pub async fn set_leader(&self, index: usize) -> anyhow::Result<()> {
         anyhow::ensure!(index < self.nodes.len(), "no cluster_mgr node {index}");
         let mut state = self.leader.lock().await;
@@ -116,6 +143,11 @@ impl Simulator {
             old.abort();
             let _ = old.await;
         }
+        self.engine.boot().await?;
+        self.listen(&mut state, index).await
+    }
+
+    async fn listen(&self, state: &mut LeaderState, index: usize) -> anyhow::Result<()> {
         let addr = self.nodes[index];
         let listener = TcpListener::bind(addr).await?;
         let app = Router::new()
@@ -130,23 +162,34 @@ impl Simulator {
         self.store().set_cluster_mgr_nodes(&list, index).await
     }
 
-    /// Stops the leader from accepting connections for `ms` milliseconds.
+    async fn stop_listening(&self) -> usize {
+        let mut state = self.leader.lock().await;
+        if let Some(old) = state.task.take() {
+            old.abort();
+            let _ = old.await;
+        }
+        state.index
+    }
+
+    /// Stops the leader from accepting connections for `ms` milliseconds (a network
+    /// fault: its jobs go on).
     pub async fn refuse_for(self: &Arc<Self>, ms: u64) {
-        let index = {
-            let mut state = self.leader.lock().await;
-            if let Some(old) = state.task.take() {
-                old.abort();
-                let _ = old.await;
-            }
-            state.index
-        };
+        let index = self.stop_listening().await;
         let me = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(ms)).await;
-            if let Err(e) = me.set_leader(index).await {
-                tracing::error!(error = %e, "could not listen again after a refuse fault");
+            let mut state = me.leader.lock().await;
+            if state.task.is_none() {
+                if let Err(e) = me.listen(&mut state, index).await {
+                    tracing::error!(error = %e, "could not listen again after a refuse fault");
+                }
             }
         });
+    }
+
+    /// The profile the simulator plays.
+    pub fn profile(&self) -> Profile {
+        self.engine.profile
     }
 
     pub fn set_faults(&self, f: Faults) {
@@ -185,12 +228,17 @@ async fn emit(State(engine): State<Arc<Engine>>, body: Bytes) -> Response {
                 tokio::time::sleep(delay).await;
                 engine.handle(&body).await
             };
-            let reply = match tokio::spawn(job).await {
-                Ok(reply) => reply,
-                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            };
-            // cluster_mgr answers text/plain with a trailing newline.
-            ([(header::CONTENT_TYPE, "text/plain")], format!("{reply}\n")).into_response()
+            match tokio::spawn(job).await {
+                // cluster_mgr answers text/plain; the body ends with two newlines.
+                Ok(Some(reply)) => ([(header::CONTENT_TYPE, "text/plain")], reply).into_response(),
+                // The process died before it answered: the connection breaks.
+                Ok(None) | Err(_) => {
+                    let broken = futures::stream::once(async {
+                        Err::<Bytes, _>(std::io::Error::other("cluster_mgr died"))
+                    });
+                    axum::body::Body::from_stream(broken).into_response()
+                }
+            }
         }
     }
 }

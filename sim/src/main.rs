@@ -25,6 +25,10 @@ struct Args {
     /// Duration of one job step in milliseconds.
     #[arg(long, env = "SIM_STEP_MS", default_value_t = 800)]
     step_ms: u64,
+    /// Which cluster_mgr to play: 1.0 (the public source and its metadata DDL) or 1.2
+    /// (what XPanel 1.2 and the 1.2.1 tests show).
+    #[arg(long, env = "SIM_PROFILE", default_value = "1.0")]
+    profile: klustron_sim::Profile,
     /// Seed the demo topology (3 storage + 2 compute machines and a cluster) if empty.
     #[arg(long)]
     demo: bool,
@@ -48,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
         nodes: args.nodes,
         control: args.control,
         step: Duration::from_millis(args.step_ms),
+        profile: args.profile,
     })
     .await?;
     if args.demo {
@@ -57,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
         leader = %sim.leader().await,
         control = %sim.control_addr(),
         metadata = %args.metadata_url,
+        profile = %args.profile,
         "klustron-sim ready"
     );
     tokio::signal::ctrl_c().await?;

@@ -1,6 +1,8 @@
-//! The simulator's metadata database: Klustron's table and column names, in a SQLite
-//! file or in MariaDB/MySQL. Reads go through `klustron::MetaDb` (the console's own
-//! reader); the writes cluster_mgr would do live here, each in one transaction.
+//! The simulator's metadata database: Klustron's tables (schema.sql), in a SQLite file
+//! or in MariaDB/MySQL, and the reads and writes cluster_mgr does on them. The SQL here
+//! is the simulator's own reading of cluster_mgr's statements (each names its source);
+//! the console's reader (`klustron::MetaDb`) is used only to list machines for
+//! placement, which both sides must agree on anyway.
 
 use std::time::Duration;
 
@@ -8,7 +10,10 @@ use klustron::jobs::MachineType;
 use klustron::metadata::MetaDb;
 use serde_json::Value;
 use sqlx::any::AnyRow;
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+use crate::profile::Profile;
+use crate::wire::to_jsoncpp;
 
 const SCHEMA: &str = include_str!("schema.sql");
 
@@ -21,21 +26,45 @@ pub struct Store {
 
 pub type Tx = Transaction<'static, Any>;
 
-fn db_err(e: sqlx::Error) -> anyhow::Error {
-    anyhow::anyhow!("metadata write failed: {e}")
+/// A metadata read or write failed: a simulator problem, reported as such.
+pub fn db(e: sqlx::Error) -> anyhow::Error {
+    anyhow::anyhow!("metadata query failed: {e}")
+}
+
+/// One `cluster_general_job_log` row as `get_status` reads it.
+#[derive(Debug, Clone)]
+pub struct JobRow {
+    pub job_type: String,
+    pub status: String,
+    /// `None` while the memo is NULL.
+    pub memo: Option<String>,
+}
+
+/// A storage instance as cluster_mgr's checks read `shard_nodes`.
+#[derive(Debug, Clone)]
+pub struct NodeRow {
+    pub id: i64,
+    pub hostaddr: String,
+    pub port: u16,
+    pub shard_id: i64,
+    pub member_state: String,
 }
 
 impl Store {
-    /// Opens (and for SQLite creates) the database and applies the schema.
-    pub async fn open(url: &str) -> anyhow::Result<Self> {
+    /// Opens (and for SQLite creates) the database and applies the schema of `profile`.
+    pub async fn open(url: &str, profile: Profile) -> anyhow::Result<Self> {
         let url = if url.starts_with("sqlite:") && !url.contains('?') {
             format!("{url}?mode=rwc")
         } else {
             url.to_owned()
         };
-        let meta = MetaDb::connect(&url, Duration::from_secs(5)).await?;
+        // SQLite: one writer connection, so that jobs running side by side take turns
+        // instead of failing with "database is locked" when a read in a transaction
+        // turns into a write. (Never hold a transaction across another store call.)
+        let conns = if url.starts_with("sqlite:") { 1 } else { 8 };
+        let meta = MetaDb::connect_with(&url, Duration::from_secs(30), conns).await?;
         let store = Self { pool: meta.pool().clone(), meta, url };
-        store.apply_schema().await?;
+        store.apply_schema(profile).await?;
         Ok(store)
     }
 
@@ -51,39 +80,61 @@ impl Store {
         &self.pool
     }
 
-    async fn apply_schema(&self) -> anyhow::Result<()> {
-        let mysql = self.url.starts_with("mysql:");
-        let (id, long) = if mysql {
-            ("INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY", "TEXT")
+    async fn apply_schema(&self, profile: Profile) -> anyhow::Result<()> {
+        let id = if self.url.starts_with("mysql:") {
+            "INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY"
         } else {
-            ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT")
+            "INTEGER PRIMARY KEY AUTOINCREMENT"
         };
-        let ddl = SCHEMA.replace("{ID}", id).replace("{LONGTEXT}", long);
-        for stmt in ddl.split(';') {
-            let sql: String = stmt
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .collect::<Vec<_>>()
-                .join("\n");
+        let mysql_port =
+            if profile.comp_nodes_have_mysql_port() { "mysql_port INTEGER," } else { "" };
+        let ddl: String = SCHEMA
+            .replace("{ID}", id)
+            .replace("{MYSQL_PORT}", mysql_port)
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for sql in ddl.split(';') {
             if !sql.trim().is_empty() {
-                sqlx::query(&sql).execute(&self.pool).await.map_err(db_err)?;
+                sqlx::query(sql).execute(&self.pool).await.map_err(db)?;
             }
+        }
+        // meta_inuse.sql: "Insert a pseudo server row in order to create cluster without
+        // registering valid server nodes."
+        let n = self.count("SELECT CAST(COUNT(*) AS CHAR) AS n FROM server_nodes", None).await?;
+        if n == 0 {
+            sqlx::query("INSERT INTO server_nodes(hostaddr, total_mem, total_cpu_cores) VALUES ('pseudo_server_useless', 16384, 8)")
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
         }
         Ok(())
     }
 
     pub async fn begin(&self) -> anyhow::Result<Tx> {
-        self.pool.begin().await.map_err(db_err)
+        self.pool.begin().await.map_err(db)
     }
 
-    /// Registers the cluster_mgr nodes; `leader` is the index of the raft leader.
+    async fn count(&self, sql: &str, id: Option<i64>) -> anyhow::Result<i64> {
+        let mut q = sqlx::query(sql);
+        if let Some(id) = id {
+            q = q.bind(id);
+        }
+        let row = q.fetch_one(&self.pool).await.map_err(db)?;
+        Ok(text(&row, "n").parse().unwrap_or(0))
+    }
+
+    /// Registers the cluster_mgr nodes; `leader` is the raft leader's index. Each node's
+    /// `port` is its HTTP port and the leader is `source` (`raft_ha.cc`
+    /// `NodeHa::UpdateMetaClusterMgrState`).
     pub async fn set_cluster_mgr_nodes(
         &self,
         nodes: &[(String, u16)],
         leader: usize,
     ) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM cluster_mgr_nodes").execute(&mut *tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM cluster_mgr_nodes").execute(&mut *tx).await.map_err(db)?;
         for (i, (host, port)) in nodes.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO cluster_mgr_nodes(hostaddr, port, member_state) VALUES (?, ?, ?)",
@@ -93,51 +144,53 @@ impl Store {
             .bind(if i == leader { "source" } else { "replica" })
             .execute(&mut *tx)
             .await
-            .map_err(db_err)?;
+            .map_err(db)?;
         }
-        tx.commit().await.map_err(db_err)
+        tx.commit().await.map_err(db)
     }
 
     // --- cluster_general_job_log -------------------------------------------------
 
-    pub async fn new_job(
+    /// A new job row, as `HttpServiceImpl::GenerateRequestUniqueId` writes it: type and
+    /// user, then the whole request as `job_info`; status `not_started`, memo NULL.
+    pub async fn insert_job(
         &self,
         job_type: &str,
         user: &str,
-        job_info: &Value,
+        job_info: &str,
     ) -> anyhow::Result<i64> {
         let r = sqlx::query(
-            "INSERT INTO cluster_general_job_log(job_type, user_name, status, job_info, memo) \
-             VALUES (?, ?, 'not_started', ?, '{}') RETURNING CAST(id AS CHAR) AS id",
+            "INSERT INTO cluster_general_job_log(job_type, user_name, job_info) \
+             VALUES (?, ?, ?) RETURNING CAST(id AS CHAR) AS id",
         )
         .bind(job_type.to_owned())
         .bind(user.to_owned())
-        .bind(job_info.to_string())
+        .bind(job_info.to_owned())
         .fetch_one(&self.pool)
         .await
-        .map_err(db_err)?;
+        .map_err(db)?;
         returned_id(&r)
     }
 
-    pub async fn set_job(&self, id: i64, status: &str, memo: &Value) -> anyhow::Result<()> {
-        let ended = matches!(status, "done" | "failed");
-        let sql = if ended {
-            "UPDATE cluster_general_job_log SET status = ?, memo = ?, when_ended = CURRENT_TIMESTAMP WHERE id = ?"
-        } else {
-            "UPDATE cluster_general_job_log SET status = ?, memo = ? WHERE id = ?"
-        };
-        sqlx::query(sql)
-            .bind(status.to_owned())
-            .bind(memo.to_string())
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+    /// `UPDATE cluster_general_job_log set status=…, memo=…, when_ended=current_timestamp`
+    /// (every `UpdateOperationRecord` and `UpdateMetaAndOperationStat`: cluster_mgr
+    /// stamps `when_ended` on every memo write, not only at the end).
+    pub async fn write_job(&self, id: i64, status: &str, memo: &Value) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE cluster_general_job_log SET status = ?, memo = ?, when_ended = CURRENT_TIMESTAMP WHERE id = ?",
+        )
+        .bind(status.to_owned())
+        .bind(to_jsoncpp(memo))
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
         Ok(())
     }
 
-    /// (job_type, status, memo) of a job.
-    pub async fn job(&self, id: i64) -> anyhow::Result<Option<(String, String, String)>> {
+    /// `select id,job_type,status,memo from cluster_general_job_log where id=…`
+    /// (`SyncMission::GetStatus`).
+    pub async fn job(&self, id: i64) -> anyhow::Result<Option<JobRow>> {
         let row = sqlx::query(
             "SELECT CAST(job_type AS CHAR) AS t, CAST(status AS CHAR) AS s, CAST(memo AS CHAR) AS m \
              FROM cluster_general_job_log WHERE id = ?",
@@ -145,23 +198,64 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await
-        .map_err(db_err)?;
-        Ok(row.map(|r| (text(&r, "t"), text(&r, "s"), text(&r, "m"))))
+        .map_err(db)?;
+        Ok(row.map(|r| {
+            let memo = text_opt(&r, "m");
+            JobRow { job_type: text(&r, "t"), status: text(&r, "s"), memo }
+        }))
     }
 
-    /// Jobs left `ongoing` by a previous run (the simulator restarted mid-job).
-    pub async fn unfinished_jobs(&self) -> anyhow::Result<Vec<i64>> {
+    /// Jobs neither done nor failed, with their status and type (`HttpServiceImpl::
+    /// RecoverInteruptedJobIfExists`).
+    pub async fn unfinished_jobs(&self) -> anyhow::Result<Vec<(i64, String, String)>> {
         let rows = sqlx::query(
-            "SELECT CAST(id AS CHAR) AS id FROM cluster_general_job_log \
-             WHERE status IN ('not_started', 'ongoing')",
+            "SELECT CAST(id AS CHAR) AS id, CAST(status AS CHAR) AS s, CAST(job_type AS CHAR) AS t \
+             FROM cluster_general_job_log WHERE status <> 'done' AND status <> 'failed' ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(db_err)?;
-        Ok(rows.iter().filter_map(|r| text(r, "id").parse().ok()).collect())
+        .map_err(db)?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some((text(r, "id").parse().ok()?, text(r, "s"), text(r, "t"))))
+            .collect())
     }
 
-    // --- server_nodes --------------------------------------------------------------
+    // --- server_nodes ----------------------------------------------------------------
+
+    /// Rows of `server_nodes` for `host` of type `t` (only `running` ones when asked):
+    /// the duplicate checks of `CreateStorageMachine` (running only) and
+    /// `CreateComputerMachine` (any), and the existence check of `DeleteMachine`.
+    pub async fn machine_rows(
+        &self,
+        host: &str,
+        t: MachineType,
+        running_only: bool,
+    ) -> anyhow::Result<i64> {
+        let sql = if running_only {
+            "SELECT CAST(COUNT(*) AS CHAR) AS n FROM server_nodes WHERE hostaddr = ? AND machine_type = ? AND node_stats = 'running'"
+        } else {
+            "SELECT CAST(COUNT(*) AS CHAR) AS n FROM server_nodes WHERE hostaddr = ? AND machine_type = ?"
+        };
+        let row = sqlx::query(sql)
+            .bind(host.to_owned())
+            .bind(t.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(text(&row, "n").parse().unwrap_or(0))
+    }
+
+    /// `used_port` of one machine row, as text.
+    pub async fn used_port(&self, host: &str, t: MachineType) -> anyhow::Result<String> {
+        let row = sqlx::query("SELECT CAST(used_port AS CHAR) AS p FROM server_nodes WHERE hostaddr = ? AND machine_type = ?")
+            .bind(host.to_owned())
+            .bind(t.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(row.map(|r| text(&r, "p")).unwrap_or_default())
+    }
 
     pub async fn machine_id(&self, host: &str, t: MachineType) -> anyhow::Result<Option<i64>> {
         let row = sqlx::query("SELECT CAST(id AS CHAR) AS id FROM server_nodes WHERE hostaddr = ? AND machine_type = ?")
@@ -169,11 +263,12 @@ impl Store {
             .bind(t.as_str())
             .fetch_optional(&self.pool)
             .await
-            .map_err(db_err)?;
+            .map_err(db)?;
         Ok(row.and_then(|r| text(&r, "id").parse().ok()))
     }
 
-    /// Adds `ports` to a machine's `installing_port` (`add`) or removes them.
+    /// Adds `ports` to a machine's `installing_port` (`add`) or removes them
+    /// (`cluster_comm.cc` `UpdateInstallingPort`).
     pub async fn mark_installing(
         tx: &mut Tx,
         host: &str,
@@ -184,6 +279,7 @@ impl Store {
         Self::edit_port_list(tx, "installing_port", host, t, ports, add).await
     }
 
+    /// The same for `used_port` (`UpdateUsedPort`).
     pub async fn mark_used(
         tx: &mut Tx,
         host: &str,
@@ -202,13 +298,15 @@ impl Store {
         ports: &[u16],
         add: bool,
     ) -> anyhow::Result<()> {
-        let sql = format!("SELECT CAST({column} AS CHAR) AS p FROM server_nodes WHERE hostaddr = ? AND machine_type = ?");
+        // MySQL: lock the row, or two jobs editing one machine's list lose an update.
+        let lock = if tx.backend_name() == "MySQL" { " FOR UPDATE" } else { "" };
+        let sql = format!("SELECT CAST({column} AS CHAR) AS p FROM server_nodes WHERE hostaddr = ? AND machine_type = ?{lock}");
         let row = sqlx::query(&sql)
             .bind(host.to_owned())
             .bind(t.as_str())
             .fetch_optional(&mut **tx)
             .await
-            .map_err(db_err)?;
+            .map_err(db)?;
         let Some(row) = row else { return Ok(()) };
         let mut list = klustron::metadata::model::parse_port_list(&text(&row, "p"));
         if add {
@@ -216,9 +314,12 @@ impl Store {
         } else {
             list.retain(|p| !ports.contains(p));
         }
-        // cluster_mgr writes "p1,p2," and NULL for none.
-        let value: Option<String> =
-            (!list.is_empty()).then(|| list.iter().map(|p| format!("{p},")).collect());
+        // cluster_mgr writes "p1,p2," and, for none, the literal string 'NULL'.
+        let value: String = if list.is_empty() {
+            "NULL".into()
+        } else {
+            list.iter().map(|p| format!("{p},")).collect()
+        };
         let sql =
             format!("UPDATE server_nodes SET {column} = ? WHERE hostaddr = ? AND machine_type = ?");
         sqlx::query(&sql)
@@ -227,8 +328,76 @@ impl Store {
             .bind(t.as_str())
             .execute(&mut **tx)
             .await
-            .map_err(db_err)?;
+            .map_err(db)?;
         Ok(())
+    }
+
+    // --- clusters -------------------------------------------------------------------
+
+    /// `System::get_max_cluster_id`, for the next cluster's name.
+    pub async fn max_cluster_id(&self) -> anyhow::Result<i64> {
+        self.count("SELECT CAST(coalesce(MAX(id), 0) AS CHAR) AS n FROM db_clusters", None).await
+    }
+
+    /// The cluster's name and memo, if the row exists (`cluster_comm.cc`
+    /// `GetClusterMemoParams`: `select name, memo from db_clusters where id=…`).
+    pub async fn cluster_memo(&self, id: i64) -> anyhow::Result<Vec<(String, Option<String>)>> {
+        let rows = sqlx::query(
+            "SELECT CAST(name AS CHAR) AS n, CAST(memo AS CHAR) AS m FROM db_clusters WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows.iter().map(|r| (text(r, "n"), text_opt(r, "m"))).collect())
+    }
+
+    /// Shard rows of a cluster (ids), all of them as cluster_mgr counts them.
+    pub async fn shard_ids(&self, cluster_id: i64) -> anyhow::Result<Vec<i64>> {
+        let rows = sqlx::query(
+            "SELECT CAST(id AS CHAR) AS id FROM shards WHERE db_cluster_id = ? ORDER BY id",
+        )
+        .bind(cluster_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows.iter().filter_map(|r| text(r, "id").parse().ok()).collect())
+    }
+
+    /// Compute-node rows of a cluster: (id, host, port).
+    pub async fn comp_rows(&self, cluster_id: i64) -> anyhow::Result<Vec<(i64, String, u16)>> {
+        let rows = sqlx::query("SELECT CAST(id AS CHAR) AS id, CAST(hostaddr AS CHAR) AS h, CAST(port AS CHAR) AS p FROM comp_nodes WHERE db_cluster_id = ? ORDER BY id")
+            .bind(cluster_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some((text(r, "id").parse().ok()?, text(r, "h"), text(r, "p").parse().ok()?))
+            })
+            .collect())
+    }
+
+    /// Storage-node rows of a cluster.
+    pub async fn node_rows(&self, cluster_id: i64) -> anyhow::Result<Vec<NodeRow>> {
+        let rows = sqlx::query("SELECT CAST(id AS CHAR) AS id, CAST(hostaddr AS CHAR) AS h, CAST(port AS CHAR) AS p, CAST(shard_id AS CHAR) AS s, CAST(member_state AS CHAR) AS m FROM shard_nodes WHERE db_cluster_id = ? ORDER BY shard_id, id")
+            .bind(cluster_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(NodeRow {
+                    id: text(r, "id").parse().ok()?,
+                    hostaddr: text(r, "h"),
+                    port: text(r, "p").parse().ok()?,
+                    shard_id: text(r, "s").parse().ok()?,
+                    member_state: text(r, "m"),
+                })
+            })
+            .collect())
     }
 }
 
@@ -236,13 +405,8 @@ impl Store {
 /// not pass SQLite's last insert id on; RETURNING works in SQLite and MariaDB alike.
 /// Read by position: with MariaDB, sqlx does not find RETURNING columns by name.)
 pub fn returned_id(row: &AnyRow) -> anyhow::Result<i64> {
-    use sqlx::Row;
     let id = row.try_get::<Option<String>, _>(0).ok().flatten().unwrap_or_default();
     id.parse().map_err(|_| anyhow::anyhow!("the insert returned no id"))
 }
 
-pub use klustron::metadata::text;
-
-pub fn db(e: sqlx::Error) -> anyhow::Error {
-    db_err(e)
-}
+pub use klustron::metadata::{text, text_opt};

@@ -27,7 +27,9 @@ pub struct CompNodeRow {
     pub hostaddr: String,
     /// PostgreSQL port.
     pub pg_port: u16,
-    pub mysql_port: Option<u16>,
+    pub mysql_port: u16,
+    /// Not in the metadata: PostgreSQL's + 1 (see `domain::cluster_view`).
+    pub mysql_port_derived: bool,
     pub status: String,
 }
 
@@ -40,6 +42,10 @@ pub struct ClusterRow {
     pub status: String,
     pub created: String,
     pub shards: usize,
+    /// The compute nodes' account (the memo's `computer_user`, else `abc`).
+    pub comp_user: String,
+    /// cluster_mgr has the cluster's creation memo (else it was installed by script).
+    pub managed: bool,
     pub comps: Vec<CompNodeRow>,
 }
 
@@ -87,6 +93,12 @@ pub async fn list_clusters(query: ClusterListQuery) -> Result<ClusterPage, AppEr
                         .iter()
                         .find(|(id, _)| *id == c.id)
                         .map_or(0, |(_, n)| *n as usize),
+                    comp_user: c
+                        .memo
+                        .as_ref()
+                        .and_then(|m| m.computer_user.clone())
+                        .unwrap_or_else(|| "abc".to_owned()),
+                    managed: c.memo.is_some(),
                     name: c.name,
                     nick_name: c.nick_name,
                     ha_mode: c.ha_mode.map(|m| m.as_str().to_owned()).unwrap_or_default(),
@@ -112,6 +124,7 @@ fn comp_row(n: klustron::metadata::CompNode) -> CompNodeRow {
         hostaddr: n.hostaddr,
         pg_port: n.port,
         mysql_port: n.mysql_port,
+        mysql_port_derived: n.mysql_port_derived,
         status: n.status.as_str().to_owned(),
     }
 }

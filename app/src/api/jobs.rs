@@ -2,116 +2,16 @@
 //! Live changes of one job reach the browser as server-sent events from
 //! `/KunlunXPanel/api/jobs/{id}/events` (see `backend::jobs::events`).
 
+pub use crate::domain::job::{
+    JobStatus, JobStep, JobView, JobWait, StepKind, StepState, WaitReason,
+};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
 use crate::i18n::*;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub const PER_PAGE: u32 = 20;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum JobStatus {
-    Running,
-    Done,
-    Failed,
-}
-
-impl JobStatus {
-    pub fn label(self, l: Locale) -> &'static str {
-        match self {
-            JobStatus::Running => td_string!(l, job_status.running),
-            JobStatus::Done => td_string!(l, job_status.done),
-            JobStatus::Failed => td_string!(l, common.failed),
-        }
-    }
-}
-
-/// What a step of a job does (XPanel's progress dialog: 初始化, each compute node, each
-/// shard, 完成; jobs without sub-steps have one `Run` step).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StepKind {
-    Initialise,
-    ComputeNode,
-    Shard,
-    Run,
-    Finish,
-}
-
-impl StepKind {
-    pub fn label(self, l: Locale) -> &'static str {
-        match self {
-            StepKind::Initialise => td_string!(l, job_step.initialise),
-            StepKind::ComputeNode => td_string!(l, job_step.compute_node),
-            StepKind::Shard => td_string!(l, job_step.shard),
-            StepKind::Run => td_string!(l, job_step.run),
-            StepKind::Finish => td_string!(l, job_step.finish),
-        }
-    }
-    pub fn key(self) -> &'static str {
-        match self {
-            StepKind::Initialise => "init",
-            StepKind::ComputeNode => "comp",
-            StepKind::Shard => "shard",
-            StepKind::Run => "run",
-            StepKind::Finish => "finish",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StepState {
-    Waiting,
-    Running,
-    Done,
-    Failed,
-}
-
-impl StepState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepState::Waiting => "waiting",
-            StepState::Running => "running",
-            StepState::Done => "done",
-            StepState::Failed => "failed",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobStep {
-    pub kind: StepKind,
-    /// 1-based among the steps of its kind.
-    pub index: u16,
-    /// `host:port` of the instances this step installs, once cluster_mgr names them.
-    pub hosts: String,
-    pub state: StepState,
-    /// cluster_mgr's words when this step failed.
-    pub error: String,
-}
-
-/// A job as the browser sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobView {
-    /// The console's job id.
-    pub id: i64,
-    pub job_type: String,
-    pub target: String,
-    pub user_name: String,
-    /// cluster_mgr's job id once it accepted the job.
-    pub cm_job_id: String,
-    pub status: JobStatus,
-    /// cluster_mgr's words when the job failed.
-    pub error: String,
-    /// A passing problem (e.g. cluster_mgr unreachable right now) while the job runs.
-    pub notice: String,
-    pub steps: Vec<JobStep>,
-    /// 0-100: steps done out of all steps.
-    pub percent: u8,
-    /// The cluster the job created or acts on, when known.
-    pub cluster_id: Option<i64>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

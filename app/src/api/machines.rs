@@ -221,10 +221,12 @@ pub async fn machine_instances(hostaddr: String) -> Result<Vec<InstanceRow>, App
             cluster: cluster(c.db_cluster_id),
             part: c.name,
             port: c.port,
-            role: match c.mysql_port {
-                Some(m) => format!("PostgreSQL {}, MySQL {m}", c.port),
-                None => format!("PostgreSQL {}", c.port),
-            },
+            role: format!(
+                "PostgreSQL {}, MySQL {}{}",
+                c.port,
+                c.mysql_port,
+                if c.mysql_port_derived { "*" } else { "" }
+            ),
             status: c.status.as_str().to_owned(),
         }));
         Ok(out)

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use klustron::{ClientConfig, ClientError, ClusterMgr, LeaderSource, MetaDb, MetaSeeds, Metadata};
 
+use crate::domain::klustron::KlustronFailure;
 use crate::error::AppError;
 
 pub struct Klustron {
@@ -16,14 +17,15 @@ pub struct Klustron {
 impl Klustron {
     /// From METASEEDS (and the metadata account); `cluster_mgr` addresses, when given,
     /// replace discovery through `cluster_mgr_nodes`.
-    pub fn new(seeds: MetaSeeds, cluster_mgr: Vec<String>) -> Self {
+    pub fn new(seeds: MetaSeeds, cluster_mgr: Vec<String>, timeout: Duration) -> Self {
         let metadata = Arc::new(Metadata::new(seeds, Duration::from_secs(5)));
         let source = if cluster_mgr.is_empty() {
             LeaderSource::Metadata(metadata.clone())
         } else {
             LeaderSource::Fixed(cluster_mgr)
         };
-        Self { metadata, cluster_mgr: ClusterMgr::new(source, ClientConfig::default()) }
+        let config = ClientConfig { timeout, ..ClientConfig::default() };
+        Self { metadata, cluster_mgr: ClusterMgr::new(source, config) }
     }
 
     /// The metadata database, connecting (or reconnecting) as needed.
@@ -41,32 +43,38 @@ pub fn error_counts() -> Vec<(&'static str, u64)> {
     ERRORS.lock().map(|m| m.iter().map(|(k, v)| (*k, *v)).collect()).unwrap_or_default()
 }
 
-fn count(e: &ClientError) {
-    let kind = match e {
-        ClientError::Refused { .. } => "refused",
-        ClientError::Timeout { .. } => "timeout",
-        ClientError::HttpStatus { .. } => "http_status",
-        ClientError::Malformed(_) => "malformed",
-        ClientError::Busy => "busy",
-        ClientError::Rejected { .. } => "rejected",
-        ClientError::NoLeader(_) => "no_leader",
-        ClientError::Metadata(_) => "metadata",
-        ClientError::Network { .. } => "network",
-    };
-    if let Ok(mut m) = ERRORS.lock() {
-        *m.entry(kind).or_default() += 1;
-    }
+/// The browser's view of a client error.
+pub fn failure(e: ClientError) -> Result<KlustronFailure, AppError> {
+    Ok(match e {
+        ClientError::Refused { addr } | ClientError::Network { addr, .. } => {
+            KlustronFailure::Unreachable { addr }
+        }
+        ClientError::Timeout { addr, secs } => KlustronFailure::TimedOut { addr, secs },
+        ClientError::HttpStatus { addr, status } => KlustronFailure::HttpStatus { addr, status },
+        ClientError::Malformed(detail) => KlustronFailure::Malformed { detail },
+        ClientError::Rejected { code, info } => KlustronFailure::Refused { code, info },
+        ClientError::NoLeader(detail) => KlustronFailure::NoLeader { detail },
+        ClientError::Metadata(detail) => KlustronFailure::Metadata { detail },
+        ClientError::TooLarge { bytes, limit } => KlustronFailure::TooLarge { bytes, limit },
+        // The console built a request cluster_mgr would crash on: a bug here, not there.
+        ClientError::NotString(field) => {
+            tracing::error!(field, "refused to send a non-string parameter to cluster_mgr");
+            return Err(AppError::Internal);
+        }
+    })
 }
 
 impl From<ClientError> for AppError {
     fn from(e: ClientError) -> Self {
-        count(&e);
-        match e {
-            ClientError::Busy => AppError::Busy,
-            other => {
-                tracing::warn!(error = %other, "Klustron backend error");
-                AppError::Klustron(other.to_string())
+        match failure(e) {
+            Ok(f) => {
+                tracing::warn!(kind = f.kind(), error = %f, "Klustron backend error");
+                if let Ok(mut m) = ERRORS.lock() {
+                    *m.entry(f.kind()).or_default() += 1;
+                }
+                AppError::Klustron(f)
             }
+            Err(e) => e,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod cluster_plan;
+pub mod clusters;
 pub mod jobs;
 pub mod klustron;
 pub mod state;

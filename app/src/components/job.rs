@@ -92,9 +92,12 @@ pub fn JobBanner(id: i64, on_end: Callback<bool>) -> impl IntoView {
                 JobStatus::Running if !j.notice.is_empty() => {
                     (td_string!(l, job.running_notice), j.notice)
                 }
+                JobStatus::Running if j.waiting.is_some() => {
+                    (td_string!(l, job.running_notice), waiting_text(l, &j))
+                }
                 JobStatus::Running => (td_string!(l, job.running_percent), j.percent.to_string()),
                 JobStatus::Done => (td_string!(l, job.done), String::new()),
-                JobStatus::Failed => (td_string!(l, job.failed), j.error),
+                JobStatus::Failed => (td_string!(l, job.failed), j.failure(l)),
             };
             fill!(template, what = what, detail = detail)
         }
@@ -146,14 +149,25 @@ pub fn JobProgress(job: RwSignal<Option<JobView>>) -> impl IntoView {
                             <ProgressBar percent=Signal::derive(move || {
                                 job.get().map_or(0, |j| j.percent)
                             })/>
-                            {(!j.error.is_empty())
+                            {(status == JobStatus::Failed)
                                 .then(|| {
+                                    let l = i18n.get_locale_untracked();
                                     view! {
-                                        <p class="mt-2 rounded bg-red-50 p-2 text-sm text-red-900" data-test="job-error">
-                                            {j.error.clone()}
+                                        <p class="mt-2 rounded bg-red-50 p-2 text-sm text-red-900" data-test="job-error"
+                                            data-code=j.error_code.map(|c| c.to_string())>
+                                            {j.failure(l)}
                                         </p>
                                     }
                                 })}
+                            {j.waiting.map(|w| {
+                                let l = i18n.get_locale_untracked();
+                                view! {
+                                    <p class="mt-2 text-sm text-sky-800" data-test="job-waiting"
+                                        data-reason=format!("{:?}", w.reason).to_lowercase()>
+                                        {waiting_text(l, &j)}
+                                    </p>
+                                }
+                            })}
                             {(!j.notice.is_empty())
                                 .then(|| {
                                     view! {
@@ -210,6 +224,17 @@ pub fn JobProgress(job: RwSignal<Option<JobView>>) -> impl IntoView {
                     }
                 })
         }}
+    }
+}
+
+/// "Waiting for cluster_mgr …" for a job cluster_mgr has no memo of yet.
+fn waiting_text(l: Locale, j: &JobView) -> String {
+    match j.waiting {
+        Some(w) if w.reason == crate::domain::job::WaitReason::Queued => {
+            fill!(td_string!(l, job_wait.queued), since = crate::time::utc(w.since))
+        }
+        Some(_) => td_string!(l, job_wait.silent).to_owned(),
+        None => String::new(),
     }
 }
 

@@ -5,4 +5,5 @@ pub mod form;
 pub mod job;
 pub mod list;
 pub mod local_time;
+pub mod ports;
 pub mod topology;

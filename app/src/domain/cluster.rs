@@ -11,7 +11,7 @@ use super::field::{clip, number_in, FieldError};
 use crate::i18n::*;
 use crate::lang::fill;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
+use std::net::Ipv4Addr;
 
 /// The wizard's four steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -125,7 +125,12 @@ pub const MAX_STORAGE_MB: u32 = 64 * 1024 * 1024;
 pub const MAX_STORAGE_GB: u32 = 64 * 1024;
 pub const MAX_CONNECTIONS: u32 = 100_000;
 pub const MAX_CPU_CORES: u32 = 1024;
-const MAX_HOSTS: usize = 1024;
+/// Hosts a request may name in all. cluster_mgr copies a request into a 4096-byte
+/// buffer (`GenerateRequestUniqueId`); 150 IPv4 addresses keep a create_cluster body
+/// under 3.5 KiB (`klustron::protocol::MAX_REQUEST_BYTES`).
+pub const MAX_HOSTS: usize = 150;
+/// cluster_mgr stores the compute password in `comp_nodes.passwd varchar(16)`.
+pub const MAX_COMP_PASSWORD: usize = 16;
 
 /// A cluster that passed every rule: typed values, ready to become `create_cluster`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -252,6 +257,12 @@ impl ClusterDraft {
         }
         let storage_hosts = hosts(l, "storage_hosts", &self.storage_hosts, &mut bad);
         let compute_hosts = hosts(l, "compute_hosts", &self.compute_hosts, &mut bad);
+        if storage_hosts.len() + compute_hosts.len() > MAX_HOSTS {
+            bad(
+                "storage_hosts",
+                fill!(td_string!(l, cluster_rules.too_many_hosts), max = MAX_HOSTS),
+            );
+        }
         if !["quota", "share"].contains(&self.cpu_limit_mode.as_str()) {
             bad("cpu_limit_mode", td_string!(l, cluster_rules.cpu_mode_required).into());
         }
@@ -263,7 +274,7 @@ impl ClusterDraft {
             bad("computer_user", td_string!(l, cluster_rules.user_shape).into());
         }
         let pw = &self.computer_password;
-        if pw.chars().count() < 8 || pw.chars().count() > 64 {
+        if pw.chars().count() < 8 || pw.chars().count() > MAX_COMP_PASSWORD {
             bad("computer_password", td_string!(l, cluster_rules.password_length).into());
         } else if !pw.chars().all(|c| c.is_ascii_graphic() && !"'\"\\`".contains(c)) {
             bad("computer_password", td_string!(l, cluster_rules.password_chars).into());
@@ -328,7 +339,7 @@ pub fn host_list(l: Locale, raw: &[String]) -> Result<Vec<String>, String> {
     }
     let mut out: Vec<String> = Vec::with_capacity(raw.len());
     for h in raw {
-        match h.trim().parse::<IpAddr>() {
+        match h.trim().parse::<Ipv4Addr>() {
             Ok(ip) if !out.contains(&ip.to_string()) => out.push(ip.to_string()),
             Ok(_) => {}
             Err(_) => return Err(fill!(td_string!(l, cluster_rules.not_ip), value = clip(h))),
@@ -474,10 +485,30 @@ mod tests {
     }
 
     #[test]
-    fn hosts_are_canonical_and_unique() {
+    fn hosts_are_ipv4_unique_and_capped_below_cluster_mgrs_buffer() {
         let mut d = good();
-        d.storage_hosts = vec!["10.0.0.11".into(), " 10.0.0.11 ".into(), "fe80:0::1".into()];
-        assert_eq!(d.validate(Locale::en).unwrap().storage_hosts, ["10.0.0.11", "fe80::1"]);
+        d.storage_hosts = vec!["10.0.0.11".into(), " 10.0.0.11 ".into(), "10.0.0.12".into()];
+        assert_eq!(d.validate(Locale::en).unwrap().storage_hosts, ["10.0.0.11", "10.0.0.12"]);
+        d.storage_hosts = vec!["fe80::1".into()];
+        assert!(fields(&d).contains(&"storage_hosts"), "cluster_mgr takes IPv4 only");
+        d.storage_hosts = (0..100).map(|i| format!("10.0.1.{i}")).collect();
+        d.compute_hosts = (0..50).map(|i| format!("10.0.2.{i}")).collect();
+        assert!(d.validate(Locale::en).is_ok(), "150 hosts in all fit");
+        d.compute_hosts.push("10.0.3.1".into());
+        let e = d.validate(Locale::en).unwrap_err();
+        assert!(
+            e.iter().any(|e| e.field == "storage_hosts" && e.message.contains("At most 150")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn the_compute_password_fits_comp_nodes_passwd_varchar_16() {
+        let mut d = good();
+        d.computer_password = "Sixteen#chars016".into();
+        assert!(d.validate(Locale::en).is_ok());
+        d.computer_password = "Seventeen#chars17".into();
+        assert_eq!(fields(&d), ["computer_password"]);
     }
 
     #[test]

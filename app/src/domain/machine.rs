@@ -9,7 +9,7 @@ use super::field::{clip, digits};
 use crate::i18n::*;
 use crate::lang::fill;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
+use std::net::Ipv4Addr;
 
 /// `server_nodes.machine_type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -95,7 +95,9 @@ impl MachineForm {
             |field: &'static str, message: String| errors.push(FieldError { field, message });
 
         let host = self.hostaddr.trim();
-        let hostaddr = match host.parse::<IpAddr>() {
+        // IPv4 only: cluster_mgr's address checks are AF_INET only (`ValidNetWorkAddr`)
+        // and it writes `host:port` without brackets.
+        let hostaddr = match host.parse::<Ipv4Addr>() {
             Ok(ip) => Some(ip.to_string()),
             Err(_) if host.is_empty() => {
                 bad("hostaddr", td_string!(l, machine.ip_required).into());
@@ -285,8 +287,12 @@ mod tests {
         assert_eq!(v.datadir, "/data1;/data2");
         assert_eq!(v.rack_id, "0");
         let mut f = storage();
-        f.hostaddr = " fe80:0:0::1 ".into();
-        assert_eq!(f.validate(Locale::en).unwrap().hostaddr, "fe80::1");
+        f.hostaddr = " 010.0.0.1 ".into();
+        assert!(f.validate(Locale::en).is_err(), "no octal-looking forms");
+        f.hostaddr = " 10.0.0.1 ".into();
+        assert_eq!(f.validate(Locale::en).unwrap().hostaddr, "10.0.0.1");
+        f.hostaddr = "fe80::1".into();
+        assert!(f.validate(Locale::en).is_err(), "cluster_mgr takes IPv4 only");
     }
 
     #[test]

@@ -4,7 +4,10 @@
 pub mod access;
 pub mod audit;
 pub mod cluster;
+pub mod cluster_view;
 pub mod field;
+pub mod job;
+pub mod klustron;
 pub mod machine;
 pub mod password;
 pub mod user_name;

@@ -11,7 +11,9 @@ use crate::api::cluster_create::{offered_machines, OfferedMachine};
 use crate::components::focus::focus_while_open;
 use crate::components::job::JobBanner;
 use crate::components::list::ErrorBox;
+use crate::components::ports::MysqlPort;
 use crate::components::topology::{Topology, TopologyView};
+use crate::domain::cluster_view::ClusterChange;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::lang::fill;
@@ -39,17 +41,23 @@ enum Doomed {
 }
 
 impl Doomed {
-    fn word(&self, c: &ClusterDetail) -> String {
+    fn change(&self) -> ClusterChange {
         match self {
-            Doomed::Cluster => c.confirm_word().to_owned(),
-            Doomed::Shard { name, .. } | Doomed::Comp { name, .. } => name.clone(),
-            Doomed::Node { host, port, .. } => format!("{host}:{port}"),
+            Doomed::Cluster => ClusterChange::DeleteCluster,
+            Doomed::Shard { id, .. } => ClusterChange::DeleteShard { shard_id: *id },
+            Doomed::Comp { id, .. } => ClusterChange::DeleteComp { comp_id: *id },
+            Doomed::Node { shard_id, host, port } => {
+                ClusterChange::DeleteNode { shard_id: *shard_id, host: host.clone(), port: *port }
+            }
         }
+    }
+    fn word(&self, c: &ClusterDetail) -> String {
+        c.confirm_word_for(&self.change())
     }
     fn what(&self, l: Locale) -> &'static str {
         match self {
             Doomed::Cluster => td_string!(l, cluster.the_cluster),
-            Doomed::Shard { .. } => "shard",
+            Doomed::Shard { .. } => td_string!(l, cluster.shard),
             Doomed::Comp { .. } => td_string!(l, cluster.compute_node),
             Doomed::Node { .. } => td_string!(l, cluster.storage_node),
         }
@@ -89,16 +97,22 @@ pub fn ClusterPage() -> impl IntoView {
 fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
     let i18n = use_i18n();
     let title = if c.nick_name.is_empty() { c.name.clone() } else { c.nick_name.clone() };
-    let last_comp = c.comps.len() <= 1;
-    let last_shard = c.shards.len() <= 1;
+    let l = i18n.get_locale_untracked();
+    // Each button asks the rule the server applies; a refusal disables it and says why.
+    let why_not = |change: ClusterChange| c.check(&change).err().map(|r| r.message(l));
+    let add_comps_refused = why_not(ClusterChange::AddComps);
+    let add_shards_refused = why_not(ClusterChange::AddShards);
     let c_panel = c.clone();
+    let c_rows = c.clone();
     view! {
         <div class="mt-2 flex flex-wrap items-center justify-between gap-3">
             <h1 class="text-xl font-semibold" data-test="cluster-title">{title}</h1>
             <div class="flex gap-2">
-                <button type="button" class="rounded border px-3 py-1" data-test="add-comps"
+                <button type="button" class="rounded border px-3 py-1 disabled:text-slate-400" data-test="add-comps"
+                    disabled=add_comps_refused.is_some() title=add_comps_refused.clone().unwrap_or_default()
                     on:click=move |_| ctx.panel.set(Panel::AddComps)>{tu_string!(i18n, cluster.add_compute_nodes)}</button>
-                <button type="button" class="rounded border px-3 py-1" data-test="add-shards"
+                <button type="button" class="rounded border px-3 py-1 disabled:text-slate-400" data-test="add-shards"
+                    disabled=add_shards_refused.is_some() title=add_shards_refused.clone().unwrap_or_default()
                     on:click=move |_| ctx.panel.set(Panel::AddShards)>{tu_string!(i18n, cluster.add_shards)}</button>
                 <button type="button" class="rounded border border-red-400 px-3 py-1 text-red-800" data-test="delete-cluster"
                     on:click=move |_| ctx.panel.set(Panel::Delete(Doomed::Cluster))>{tu_string!(i18n, common.delete_cluster)}</button>
@@ -111,6 +125,11 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             <dt class="text-slate-500">{tu_string!(i18n, common.status)}</dt><dd data-test="cluster-status">{c.status.clone()}</dd>
             <dt class="text-slate-500">{tu_string!(i18n, cluster.created)}</dt><dd>{c.created.clone()}</dd>
         </dl>
+        {(!c.managed).then(|| view! {
+            <p class="mt-2 max-w-3xl rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900" data-test="not-managed">
+                {crate::domain::cluster_view::Refusal::NotManaged.message(l)}
+            </p>
+        })}
         {move || match ctx.panel.get() {
             Panel::None => ().into_any(),
             Panel::AddComps => view! { <AddForm c=c_panel.clone() ctx=ctx kind=AddKind::Comps/> }.into_any(),
@@ -134,28 +153,27 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {c.comps.iter().cloned().map(|n| view! { <CompRow n=n user=c.comp_user.clone() last=last_comp ctx=ctx/> }).collect_view()}
+                {c.comps.iter().cloned().map(|n| view! { <CompRow n=n c=c_rows.clone() ctx=ctx/> }).collect_view()}
             </tbody>
         </table>
         <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.shards_n), n = c.shards.len())}</h2>
-        {c.shards.iter().cloned().map(|s| view! { <ShardCard s=s last=last_shard ctx=ctx/> }).collect_view()}
+        {c.shards.iter().cloned().map(|s| view! { <ShardCard s=s c=c.clone() ctx=ctx/> }).collect_view()}
         <h2 class="mt-6 font-semibold">{tu_string!(i18n, common.topology)}</h2>
         <TopologyView topology=Topology::from(&c)/>
     }
 }
 
 #[component]
-fn CompRow(n: CompNodeDetail, user: String, last: bool, ctx: Ctx) -> impl IntoView {
+fn CompRow(n: CompNodeDetail, c: ClusterDetail, ctx: Ctx) -> impl IntoView {
     let i18n = use_i18n();
-    let psql = format!("psql -h {} -p {} -U {user} postgres", n.hostaddr, n.pg_port);
-    let mysql =
-        n.mysql_port.map(|p| format!("mysql -h {} -P {p} -u {user} -p postgres", n.hostaddr));
+    let (psql, mysql) = c.connect_commands(&n);
     let doomed = Doomed::Comp { id: n.id, name: n.name.clone() };
+    let refused = c.check(&doomed.change()).err().map(|r| r.message(i18n.get_locale_untracked()));
     view! {
         <tr class="border-t border-slate-100 align-top" data-test="comp-row" data-comp-id=n.id>
             <td class="px-2 py-1 font-mono">{n.hostaddr.clone()}</td>
             <td class="px-2 font-mono" data-test="pg-port">{n.pg_port}</td>
-            <td class="px-2 font-mono" data-test="mysql-port">{n.mysql_port.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td class="px-2 font-mono"><MysqlPort port=n.mysql_port derived=n.mysql_port_derived/></td>
             <td class="px-2">{n.name.clone()}</td>
             <td class="px-2">{n.status.clone()}</td>
             <td class="px-2">{n.cpu_cores}</td>
@@ -166,8 +184,8 @@ fn CompRow(n: CompNodeDetail, user: String, last: bool, ctx: Ctx) -> impl IntoVi
                     type="button"
                     class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
                     data-test="delete-comp"
-                    disabled=last
-                    title=if last { tu_string!(i18n, cluster.last_comp) } else { "" }
+                    disabled=refused.is_some()
+                    title=refused.clone().unwrap_or_default()
                     on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))
                 >
                     {tu_string!(i18n, common.delete)}
@@ -177,7 +195,7 @@ fn CompRow(n: CompNodeDetail, user: String, last: bool, ctx: Ctx) -> impl IntoVi
         <tr data-test="connect">
             <td colspan="9" class="px-2 pb-2 font-mono text-xs text-slate-700">
                 <CopyLine text=psql/>
-                {mysql.map(|m| view! { <CopyLine text=m/> })}
+                <CopyLine text=mysql/>
             </td>
         </tr>
     }
@@ -216,20 +234,25 @@ fn copy(text: &str) {
 }
 
 #[component]
-fn ShardCard(s: ShardDetail, last: bool, ctx: Ctx) -> impl IntoView {
+fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl IntoView {
     let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
     let nodes = s.nodes.len();
     let doomed = Doomed::Shard { id: s.id, name: s.name.clone() };
     let shard_id = s.id;
+    let why_not = |change: ClusterChange| c.check(&change).err().map(|r| r.message(l));
+    let add_refused = why_not(ClusterChange::AddNodes { shard_id });
+    let delete_refused = why_not(doomed.change());
     view! {
         <section class="mt-2 rounded border border-slate-200 bg-white p-3" data-test="shard" data-shard-id=s.id>
             <div class="flex flex-wrap items-center justify-between gap-2">
                 <h3 class="font-medium">{fill!(tu_string!(i18n, cluster.shard_heading), name = s.name, nodes = nodes, sync = s.sync_num)}</h3>
                 <div class="flex gap-2 text-sm">
-                    <button type="button" class="underline" data-test="add-nodes"
+                    <button type="button" class="underline disabled:text-slate-400" data-test="add-nodes"
+                        disabled=add_refused.is_some() title=add_refused.clone().unwrap_or_default()
                         on:click=move |_| ctx.panel.set(Panel::AddNodes(shard_id))>{tu_string!(i18n, cluster.add_storage_nodes)}</button>
                     <button type="button" class="text-red-800 underline disabled:text-slate-400" data-test="delete-shard"
-                        disabled=last
+                        disabled=delete_refused.is_some() title=delete_refused.clone().unwrap_or_default()
                         on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>{tu_string!(i18n, cluster.delete_shard)}</button>
                 </div>
             </div>
@@ -247,7 +270,7 @@ fn ShardCard(s: ShardDetail, last: bool, ctx: Ctx) -> impl IntoView {
                 <tbody>
                     {s.nodes.into_iter().map(|n| {
                         let doomed = Doomed::Node { shard_id, host: n.hostaddr.clone(), port: n.port };
-                        let can_delete = !n.primary && nodes > 1;
+                        let refused = why_not(doomed.change());
                         view! {
                             <tr class="border-t border-slate-100" data-test="storage-node">
                                 <td class="px-2 font-mono">{n.hostaddr.clone()}</td>
@@ -257,8 +280,8 @@ fn ShardCard(s: ShardDetail, last: bool, ctx: Ctx) -> impl IntoView {
                                 <td class="px-2">{n.status.clone()}</td>
                                 <td class="px-2">
                                     <button type="button" class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
-                                        disabled=!can_delete
-                                        title=if n.primary { tu_string!(i18n, cluster.primary_no_delete) } else { "" }
+                                        disabled=refused.is_some()
+                                        title=refused.clone().unwrap_or_default()
                                         on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>{tu_string!(i18n, common.delete)}</button>
                                 </td>
                             </tr>

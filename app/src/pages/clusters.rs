@@ -4,6 +4,7 @@
 
 use crate::api::clusters::{list_clusters, ClusterListQuery, ClusterRow};
 use crate::components::list::{ErrorBox, Pager};
+use crate::components::ports::MysqlPort;
 use crate::i18n::*;
 use crate::paths;
 use leptos::prelude::*;
@@ -78,7 +79,7 @@ fn ClusterCard(c: ClusterRow) -> impl IntoView {
     } else {
         format!("{} · {}", c.nick_name, c.name)
     };
-    let user_hint = "USER";
+    let user = c.comp_user.clone();
     view! {
         <details class="rounded border border-slate-200 bg-white" data-test=format!("cluster-{}", c.id)>
             <summary class="flex cursor-pointer flex-wrap gap-x-6 gap-y-1 px-3 py-2">
@@ -101,13 +102,13 @@ fn ClusterCard(c: ClusterRow) -> impl IntoView {
                 </thead>
                 <tbody>
                     {c.comps.into_iter().map(|n| {
-                        let psql = format!("psql -h {} -p {} -U {user_hint} postgres", n.hostaddr, n.pg_port);
-                        let mysql = n.mysql_port.map(|p| format!("mysql -h {} -P {p} -u {user_hint} -p postgres", n.hostaddr));
+                        let psql = format!("psql -h {} -p {} -U {user} postgres", n.hostaddr, n.pg_port);
+                        let mysql = format!("mysql -h {} -P {} -u {user} -p postgres", n.hostaddr, n.mysql_port);
                         view! {
                             <tr class="border-t border-slate-100">
                                 <td class="px-2 font-mono">{n.hostaddr.clone()}</td>
                                 <td class="px-2 font-mono" data-test="pg-port">{n.pg_port}</td>
-                                <td class="px-2 font-mono" data-test="mysql-port">{n.mysql_port.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                <td class="px-2 font-mono"><MysqlPort port=n.mysql_port derived=n.mysql_port_derived/></td>
                                 <td class="px-2">{n.status}</td>
                                 <td class="px-2 font-mono text-xs">
                                     <div>{psql}</div>

@@ -121,9 +121,64 @@ pub struct Cluster {
     /// Empty for clusters installed by scripts (XPanel hides those; we do not).
     pub nick_name: String,
     pub ha_mode: Option<HaMode>,
+    /// `inuse` or `deleted` in Klustron's schema (meta_inuse.sql); shown as written.
     pub status: String,
     pub when_created: String,
-    pub memo: String,
+    /// The creation parameters cluster_mgr keeps, without the password; `None` for a
+    /// cluster installed by script (or still being created), which cluster_mgr refuses
+    /// to change (70113, `cluster_comm.cc` `GetClusterMemoParams`).
+    pub memo: Option<ClusterMemo>,
+}
+
+/// `db_clusters.memo`, written by `CreateClusterMission::PostCreateCluster` at the end of
+/// a successful create: `{ha_mode, shards, nodes, comps, max_storage_size,
+/// max_connections, cpu_cores, computer_user, computer_passwd, innodb_size, dbcfg}`.
+/// Only what the console uses is kept; the password never leaves the parser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterMemo {
+    /// The compute nodes' account, if the memo names one.
+    pub computer_user: Option<String>,
+}
+
+impl ClusterMemo {
+    /// `None` for a NULL, empty or unreadable memo (cluster_mgr treats those alike).
+    pub fn parse(text: &str) -> Option<Self> {
+        let v: serde_json::Value = serde_json::from_str(text.trim()).ok()?;
+        let o = v.as_object()?;
+        let user = o
+            .get("computer_user")
+            .and_then(|u| u.as_str())
+            .filter(|u| {
+                !u.is_empty()
+                    && u.len() <= 64
+                    && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+            .map(str::to_owned);
+        Some(Self { computer_user: user })
+    }
+}
+
+/// How the metadata cluster replicates (`global_configuration.meta_ha_mode`, read by
+/// cluster_mgr `sys.cc` `System::setup_metadata_shard`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MetaHaMode {
+    /// MySQL group replication: the primary is in `performance_schema`.
+    Mgr,
+    /// Klustron's own replication: the primary is `meta_db_nodes.member_state='source'`.
+    Rbr,
+    /// One node.
+    NoRep,
+}
+
+impl MetaHaMode {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "mgr" => Some(Self::Mgr),
+            "rbr" => Some(Self::Rbr),
+            "no_rep" => Some(Self::NoRep),
+            _ => None,
+        }
+    }
 }
 
 /// `shards`.
@@ -154,11 +209,15 @@ pub struct ShardNode {
 /// `comp_nodes`: one compute instance. `port` is PostgreSQL's, `mysql_port` MySQL's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompNode {
+    /// Unique within its cluster only (`PRIMARY KEY (db_cluster_id, id)`).
     pub id: i64,
     pub name: String,
     pub hostaddr: String,
     pub port: u16,
-    pub mysql_port: Option<u16>,
+    pub mysql_port: u16,
+    /// The metadata has no MySQL port for the node (no `mysql_port` column, as in
+    /// cluster_mgr 1.0): `mysql_port` is PostgreSQL's + 1, cluster_mgr's convention.
+    pub mysql_port_derived: bool,
     pub db_cluster_id: i64,
     pub status: InstanceStatus,
     pub cpu_cores: i64,
@@ -193,7 +252,8 @@ pub fn parse_port_range(s: &str) -> Option<(u16, u16)> {
     (a <= b).then_some((a, b))
 }
 
-/// cluster_mgr keeps used and installing ports as comma-separated lists.
+/// cluster_mgr keeps used and installing ports as comma-separated lists with a trailing
+/// comma, or the literal string `NULL` for none (`UpdateUsedPort`/`UpdateInstallingPort`).
 pub fn parse_port_list(s: &str) -> Vec<u16> {
     s.split(',').filter_map(|p| p.trim().parse().ok()).collect()
 }
@@ -209,6 +269,19 @@ mod tests {
         assert_eq!(parse_port_range("abc"), None);
         assert_eq!(parse_port_list("57001,57004, x,"), vec![57001, 57004]);
         assert!(parse_port_list("").is_empty());
+    }
+
+    #[test]
+    fn cluster_memos_keep_the_user_and_never_the_password() {
+        let m =
+            ClusterMemo::parse(r#"{"ha_mode":"rbr","computer_user":"abc","computer_passwd":"x"}"#)
+                .unwrap();
+        assert_eq!(m.computer_user.as_deref(), Some("abc"));
+        assert!(!format!("{m:?}").contains("passwd"));
+        assert_eq!(ClusterMemo::parse(""), None);
+        assert_eq!(ClusterMemo::parse("NULL"), None);
+        assert_eq!(ClusterMemo::parse("{}").unwrap().computer_user, None);
+        assert_eq!(ClusterMemo::parse(r#"{"computer_user":"a b"}"#).unwrap().computer_user, None);
     }
 
     #[test]

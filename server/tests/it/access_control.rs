@@ -70,7 +70,8 @@ async fn demo_cluster(s: &SimApp) -> String {
     klustron_sim::seed::demo(&s.sim).await.unwrap();
     for _ in 0..500 {
         let cs = s.sim.store().reader().clusters().await.unwrap();
-        if let Some(c) = cs.iter().find(|c| c.status == "active") {
+        // cluster_mgr writes the cluster's memo when the create has succeeded.
+        if let Some(c) = cs.iter().find(|c| c.memo.is_some()) {
             return c.id.to_string();
         }
         tokio::time::sleep(Duration::from_millis(10)).await;

@@ -8,84 +8,6 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
 
-/// The draft as the wizard posts it (`draft[field]=value`), with overrides.
-fn draft(overrides: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut fields: Vec<(String, String)> = [
-        ("nick_name", "orders"),
-        ("ha_mode", "rbr"),
-        ("install_proxysql", "false"),
-        ("shards", "2"),
-        ("replicas", "3"),
-        ("comps", "2"),
-        ("innodb_mb", "1024"),
-        ("fullsync_level", "1"),
-        ("degrade", "false"),
-        ("degrade_secs", "25"),
-        ("data_storage_mb", "1024"),
-        ("log_storage_mb", "1024"),
-        ("max_storage_gb", "20"),
-        ("max_connections", "1000"),
-        ("cpu_cores", "8"),
-        ("cpu_limit_mode", "quota"),
-        ("computer_user", "kunlun"),
-        ("computer_password", "Secret#2026"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    for (k, v) in overrides {
-        fields.retain(|(f, _)| f != k && !f.starts_with(&format!("{k}[")));
-        fields.push((k.to_string(), v.to_string()));
-    }
-    fields.into_iter().map(|(k, v)| (nest("draft", &k), v)).collect()
-}
-
-/// `storage_hosts[0]` inside `draft` becomes `draft[storage_hosts][0]`.
-fn nest(outer: &str, key: &str) -> String {
-    match key.split_once('[') {
-        Some((head, rest)) => format!("{outer}[{head}][{rest}"),
-        None => format!("{outer}[{key}]"),
-    }
-}
-
-async fn post(app: &TestApp, path: &str, form: &[(String, String)]) -> reqwest::Response {
-    app.client.post(app.url(path)).form(form).send().await.unwrap()
-}
-
-fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-    p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-}
-
-/// The sim with the demo machines (3 storage, 2 compute) and no cluster, and a console
-/// logged in with a changed password.
-async fn ready(step_ms: u64) -> SimApp {
-    let s = spawn_app_with_sim_step(Duration::from_millis(step_ms)).await;
-    s.app.login_with_changed_password().await;
-    klustron_sim::seed::machines_only(&s.sim).await.unwrap();
-    s
-}
-
-async fn job(app: &TestApp, id: i64) -> Value {
-    let r = post(app, "/KunlunXPanel/api/jobs/get", &pairs(&[("id", &id.to_string())])).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    r.json().await.unwrap()
-}
-
-async fn wait_job(app: &TestApp, id: i64) -> Value {
-    for _ in 0..600 {
-        let j = job(app, id).await;
-        if j["status"] != "Running" {
-            return j;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("job {id} did not end");
-}
-
-async fn create(app: &TestApp, overrides: &[(&str, &str)]) -> reqwest::Response {
-    post(app, "/KunlunXPanel/api/clusters/create", &draft(overrides)).await
-}
-
 #[tokio::test]
 async fn submit_repeats_every_wizard_rule_on_the_server() {
     let s = ready(5).await;
@@ -185,7 +107,8 @@ async fn a_created_cluster_matches_the_preview_and_the_stream_reports_every_step
         .collect();
     assert_eq!(
         keys,
-        ["Initialise1", "ComputeNode1", "ComputeNode2", "Shard1", "Shard2", "Finish1"]
+        ["Initialise1", "Shard1", "Shard2", "ComputeNode1", "ComputeNode2", "Finish1"],
+        "cluster_mgr's job_steps order: shard, computer"
     );
     let percents: Vec<u64> = views.iter().map(|v| v["percent"].as_u64().unwrap()).collect();
     assert!(percents.windows(2).all(|w| w[0] <= w[1]), "progress never goes back: {percents:?}");
@@ -238,21 +161,24 @@ async fn a_created_cluster_matches_the_preview_and_the_stream_reports_every_step
 #[tokio::test]
 async fn a_job_that_fails_at_a_step_shows_cluster_mgr_words_and_stays_failed() {
     let s = ready(10).await;
-    // Step 3 is the second compute node.
+    // node_mgr reports the compute nodes' install as failed.
     s.sim.set_faults(klustron_sim::faults::Faults {
-        fail_job_at_step: Some(2),
+        fail_install: Some(klustron_sim::faults::InstallKind::Compute),
         ..Default::default()
     });
     let id: i64 = create(&s.app, &[]).await.json().await.unwrap();
     let j = wait_job(&s.app, id).await;
     assert_eq!(j["status"], "Failed");
     let error = j["error"].as_str().unwrap();
-    assert!(error.contains("cluster_mgr error"), "{error}");
+    assert_eq!(error, "Install computer error in create cluster job (cluster_mgr error 70094)");
+    assert_eq!(j["error_code"], 70094);
     let failed: Vec<&Value> =
         j["steps"].as_array().unwrap().iter().filter(|s| s["state"] == "Failed").collect();
-    assert_eq!(failed.len(), 1, "{j}");
-    assert_eq!(failed[0]["kind"], "ComputeNode");
-    assert!(failed[0]["error"].as_str().unwrap().contains("install compute node on"), "{j}");
+    assert!(!failed.is_empty(), "{j}");
+    for f in &failed {
+        assert_eq!(f["kind"], "ComputeNode", "{j}");
+        assert!(f["error"].as_str().unwrap().contains("install postgres failed"), "{j}");
+    }
     // Still failed later, and listed as failed.
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(job(&s.app, id).await["status"], "Failed");

@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 async fn list(app: &TestApp, q: &[(&str, &str)]) -> reqwest::Response {
     let form: Vec<(String, String)> =
@@ -20,7 +20,7 @@ async fn clusters_show_with_their_compute_ports_including_unnamed_ones() {
     // Wait for the demo cluster's create job to finish.
     let meta = s.sim.store().reader().clone();
     for _ in 0..300 {
-        if meta.clusters().await.unwrap().iter().any(|c| c.status == "active") {
+        if meta.clusters().await.unwrap().iter().any(|c| c.memo.is_some()) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -28,7 +28,7 @@ async fn clusters_show_with_their_compute_ports_including_unnamed_ones() {
     // A cluster installed by a script: no nick name.
     sqlx::query(
         "INSERT INTO db_clusters(name, nick_name, owner, ddl_log_tblname, business, ha_mode, status) \
-         VALUES ('cluster_script_1', '', 'abc', 'x', 'kunlun', 'rbr', 'active')",
+         VALUES ('cluster_script_1', '', 'abc', 'x', 'kunlun', 'rbr', 'inuse')",
     )
     .execute(s.sim.store().pool())
     .await
@@ -37,13 +37,19 @@ async fn clusters_show_with_their_compute_ports_including_unnamed_ones() {
     let p: Value = list(&s.app, &[("page", "1")]).await.json().await.unwrap();
     assert_eq!(p["total"], 2);
     let rows = p["rows"].as_array().unwrap();
-    assert!(rows.iter().any(|c| c["name"] == "cluster_script_1" && c["nick_name"] == ""));
+    let script = rows.iter().find(|c| c["name"] == "cluster_script_1").unwrap();
+    assert_eq!(
+        (&script["nick_name"], &script["managed"], &script["comp_user"]),
+        (&json!(""), &json!(false), &json!("abc"))
+    );
     let demo = rows.iter().find(|c| c["nick_name"] == "demo").unwrap();
-    assert_eq!(demo["shards"], 2);
+    assert_eq!((&demo["shards"], &demo["managed"]), (&json!(2), &json!(true)));
     let comps = demo["comps"].as_array().unwrap();
     assert_eq!(comps.len(), 2);
     for c in comps {
+        // cluster_mgr 1.0's comp_nodes has no mysql_port: derived, and marked so.
         assert_eq!(c["mysql_port"].as_u64().unwrap(), c["pg_port"].as_u64().unwrap() + 1);
+        assert_eq!(c["mysql_port_derived"], true);
     }
 
     let p: Value = list(&s.app, &[("search", "dem"), ("page", "1")]).await.json().await.unwrap();

@@ -4,8 +4,10 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use reqwest::{header, Client, Response, StatusCode};
+use serde_json::Value;
 use server::{config::Config, startup::Application};
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub const DEFAULT_USER: &str = "super_dba";
 pub const DEFAULT_PASSWORD: &str = "super_dba";
@@ -44,9 +46,28 @@ pub async fn spawn_app_with_sim() -> SimApp {
 
 /// As [`spawn_app_with_sim`], with simulated job steps of `step` each.
 pub async fn spawn_app_with_sim_step(step: std::time::Duration) -> SimApp {
+    spawn_app_with_sim_as(step, klustron_sim::Profile::V1_0).await
+}
+
+/// A console beside a simulator playing cluster_mgr `profile`.
+pub async fn spawn_app_with_sim_as(
+    step: std::time::Duration,
+    profile: klustron_sim::Profile,
+) -> SimApp {
+    spawn_app_with_sim_config(step, profile, |_| {}).await
+}
+
+/// As [`spawn_app_with_sim_as`], with the console's configuration changed by `tweak`.
+pub async fn spawn_app_with_sim_config(
+    step: std::time::Duration,
+    profile: klustron_sim::Profile,
+    tweak: impl FnOnce(&mut Config),
+) -> SimApp {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let sim = start_sim(tmp.path(), step).await;
-    let app = spawn_with(tmp.path().join("console"), vec![sim_metadata_url(tmp.path())]).await;
+    let sim = start_sim_as(tmp.path(), step, profile).await;
+    let mut c = config(tmp.path().join("console"), vec![sim_metadata_url(tmp.path())]);
+    tweak(&mut c);
+    let app = spawn_config(c).await;
     SimApp { app, sim, _tmp: tmp }
 }
 
@@ -55,16 +76,25 @@ pub fn sim_metadata_url(dir: &std::path::Path) -> String {
     format!("sqlite:{}", dir.join("metadata.db").display())
 }
 
-/// A klustron-sim with one node, its metadata in `dir`.
+/// A klustron-sim (cluster_mgr 1.0) with one node, its metadata in `dir`.
 pub async fn start_sim(
     dir: &std::path::Path,
     step: std::time::Duration,
+) -> std::sync::Arc<klustron_sim::Simulator> {
+    start_sim_as(dir, step, klustron_sim::Profile::V1_0).await
+}
+
+pub async fn start_sim_as(
+    dir: &std::path::Path,
+    step: std::time::Duration,
+    profile: klustron_sim::Profile,
 ) -> std::sync::Arc<klustron_sim::Simulator> {
     klustron_sim::Simulator::start(klustron_sim::SimConfig {
         metadata_url: sim_metadata_url(dir),
         nodes: vec!["127.0.0.1:0".parse().unwrap()],
         control: "127.0.0.1:0".parse().unwrap(),
         step,
+        profile,
     })
     .await
     .expect("simulator starts")
@@ -84,6 +114,9 @@ fn config(data_dir: PathBuf, metaseeds: Vec<String>) -> Config {
         meta_password: "pgx_pwd".into(),
         store_url: None,
         log_format: server::logging::LogFormat::Text,
+        cluster_mgr_timeout_secs: 10,
+        job_start_timeout_secs: 180,
+        job_silent_timeout_secs: 1800,
     }
 }
 
@@ -223,4 +256,84 @@ pub async fn post_with_token(app: &TestApp, path: &str, token: &str) -> Response
 pub async fn error_body(r: Response) -> serde_json::Value {
     let text = r.text().await.unwrap();
     serde_json::from_str(&text).unwrap_or_else(|_| panic!("not a JSON error: {text}"))
+}
+
+// --- cluster jobs, as the wizard and the job page call them ---------------------------
+
+/// The draft as the wizard posts it (`draft[field]=value`), with overrides.
+pub fn draft(overrides: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("nick_name", "orders"),
+        ("ha_mode", "rbr"),
+        ("install_proxysql", "false"),
+        ("shards", "2"),
+        ("replicas", "3"),
+        ("comps", "2"),
+        ("innodb_mb", "1024"),
+        ("fullsync_level", "1"),
+        ("degrade", "false"),
+        ("degrade_secs", "25"),
+        ("data_storage_mb", "1024"),
+        ("log_storage_mb", "1024"),
+        ("max_storage_gb", "20"),
+        ("max_connections", "1000"),
+        ("cpu_cores", "8"),
+        ("cpu_limit_mode", "quota"),
+        ("computer_user", "kunlun"),
+        ("computer_password", "Secret#2026"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in overrides {
+        fields.retain(|(f, _)| f != k && !f.starts_with(&format!("{k}[")));
+        fields.push((k.to_string(), v.to_string()));
+    }
+    fields.into_iter().map(|(k, v)| (nest("draft", &k), v)).collect()
+}
+
+/// `storage_hosts[0]` inside `draft` becomes `draft[storage_hosts][0]`.
+pub fn nest(outer: &str, key: &str) -> String {
+    match key.split_once('[') {
+        Some((head, rest)) => format!("{outer}[{head}][{rest}"),
+        None => format!("{outer}[{key}]"),
+    }
+}
+
+pub async fn post(app: &TestApp, path: &str, form: &[(String, String)]) -> reqwest::Response {
+    app.client.post(app.url(path)).form(form).send().await.unwrap()
+}
+
+pub fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// The sim with the demo machines (3 storage, 2 compute) and no cluster, and a console
+/// logged in with a changed password.
+pub async fn ready(step_ms: u64) -> SimApp {
+    let s = spawn_app_with_sim_step(Duration::from_millis(step_ms)).await;
+    s.app.login_with_changed_password().await;
+    klustron_sim::seed::machines_only(&s.sim).await.unwrap();
+    s
+}
+
+pub async fn job(app: &TestApp, id: i64) -> Value {
+    let r = post(app, "/KunlunXPanel/api/jobs/get", &pairs(&[("id", &id.to_string())])).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
+}
+
+pub async fn wait_job(app: &TestApp, id: i64) -> Value {
+    for _ in 0..600 {
+        let j = job(app, id).await;
+        if j["status"] != "Running" {
+            return j;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("job {id} did not end");
+}
+
+pub async fn create(app: &TestApp, overrides: &[(&str, &str)]) -> reqwest::Response {
+    post(app, "/KunlunXPanel/api/clusters/create", &draft(overrides)).await
 }

@@ -14,6 +14,7 @@ mod machines;
 mod operations;
 mod ops;
 mod passwords_and_sessions;
+mod real_wire;
 mod security_headers;
 mod security_suite;
 mod shared_store;

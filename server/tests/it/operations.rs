@@ -28,13 +28,20 @@ async fn both_logs_page_and_show_what_happened() {
     let store = s.sim.store();
     for i in 0..25 {
         let user = if i % 5 == 0 { "internal_user" } else { "super_dba" };
-        store.new_job("create_machine", user, &serde_json::json!({})).await.unwrap();
+        store.insert_job("create_machine", user, "{}").await.unwrap();
     }
-    let hostile = serde_json::json!({"error_info": "<script>alert(1)</script>"});
-    let id = store.new_job("delete_cluster", "super_dba", &serde_json::json!({})).await.unwrap();
-    store.set_job(id, "failed", &hostile).await.unwrap();
+    // cluster_mgr writes the compute password in clear into memos (computer_pwd).
+    let hostile = serde_json::json!({"error_info": "<script>alert(1)</script>", "computer_pwd": "Secr3t!pw",
+                                     "computer_user": "abc"});
+    let id = store.insert_job("delete_cluster", "super_dba", "{}").await.unwrap();
+    store.write_job(id, "failed", &hostile).await.unwrap();
 
-    let p: Value = list(&s.app, "cluster_mgr", "1").await.json().await.unwrap();
+    let raw = list(&s.app, "cluster_mgr", "1").await.text().await.unwrap();
+    assert!(
+        !raw.contains("Secr3t!pw") && raw.contains("computer_user"),
+        "memos are shown without passwords: {raw}"
+    );
+    let p: Value = serde_json::from_str(&raw).unwrap();
     assert_eq!(p["total"], 21, "internal jobs hidden");
     assert_eq!(p["pages"], 2);
     let first = &p["rows"][0];
@@ -58,6 +65,7 @@ async fn both_logs_page_and_show_what_happened() {
     let html = s.app.get("/KunlunXPanel/operation-log").await.text().await.unwrap();
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(!html.contains("Secr3t!pw"));
 }
 
 #[tokio::test]

@@ -43,5 +43,5 @@ async fn ready_only_when_every_backend_answers_and_metrics_count_requests() {
     assert!(text.contains(r#"route="/KunlunXPanel/jobs/{id}""#), "ids are folded: {text}");
     assert!(text.contains(r#"xpanel_http_request_duration_seconds_bucket{route="/KunlunXPanel/readyz",status="200",le="+Inf"} 1"#));
     assert!(text.contains("xpanel_jobs_followed 0"));
-    assert!(text.contains(r#"xpanel_klustron_errors_total{kind="refused"}"#), "{text}");
+    assert!(text.contains(r#"xpanel_klustron_errors_total{kind="unreachable"}"#), "{text}");
 }

@@ -2,6 +2,13 @@
 //! saves every change in the store and publishes it to whoever watches (the job page's
 //! event stream, any number of tabs). Browsers never cause calls to cluster_mgr; a job
 //! is followed whether anyone watches or not, and again after a console restart.
+//!
+//! What cluster_mgr answers decides, as its source does (see `klustron::client`):
+//! `failed` is final whatever the reply's `job_id` says; a job without a memo is
+//! waiting, either in cluster_mgr's queue (nothing after it has started yet) or, for
+//! delete_node, silently running; each wait has a bound ([`JobPolicy`]), after which
+//! the console ends the job itself and says why. Nothing is followed for ever, and a
+//! job that ended is never followed again.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -10,25 +17,54 @@ use std::time::Duration;
 use klustron::{JobId, JobState};
 use tokio::sync::watch;
 
-use super::progress;
-use super::{finished, view};
-use crate::api::jobs::{JobStatus, JobView};
+use super::progress::{self, Progress};
+use super::{finished, view, End};
 use crate::backend::store::jobs::JobRecord;
 use crate::backend::AppState;
+use crate::domain::job::{EndReason, JobStatus, JobView, JobWait, WaitReason};
 use crate::error::AppError;
 
-/// How often a follower asks cluster_mgr while it answers.
-const POLL: Duration = Duration::from_millis(200);
+/// How jobs are followed.
+#[derive(Debug, Clone, Copy)]
+pub struct JobPolicy {
+    /// Between two `get_status` calls while cluster_mgr answers. A create_cluster
+    /// `get_status` costs cluster_mgr three metadata queries: at most two a second.
+    pub poll: Duration,
+    /// How long a job may wait in cluster_mgr's queue (no memo, nothing after it
+    /// started) before the console gives it up.
+    pub start_timeout: Duration,
+    /// How long a job cluster_mgr set up may go without a memo (delete_node writes none
+    /// until it ends) before the console gives it up.
+    pub silent_timeout: Duration,
+}
+
+impl Default for JobPolicy {
+    fn default() -> Self {
+        Self {
+            poll: Duration::from_millis(500),
+            start_timeout: Duration::from_secs(180),
+            silent_timeout: Duration::from_secs(1800),
+        }
+    }
+}
+
 /// The longest wait between attempts while cluster_mgr does not answer.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// How often "still alive" is written to the store for a job that keeps answering.
+const SEEN_EVERY_SECS: i64 = 10;
 
 /// The jobs being followed, each with the latest view of it.
 #[derive(Default)]
 pub struct JobHub {
     live: Mutex<HashMap<i64, watch::Receiver<JobView>>>,
+    policy: JobPolicy,
 }
 
 impl JobHub {
+    pub fn new(policy: JobPolicy) -> Self {
+        Self { live: Mutex::default(), policy }
+    }
+
     /// The latest view of a followed job and its changes; `None` if not followed.
     pub fn watch(&self, id: i64) -> Option<watch::Receiver<JobView>> {
         self.live.lock().ok()?.get(&id).cloned()
@@ -68,51 +104,152 @@ async fn run(state: AppState, rec: JobRecord, cm: JobId, tx: watch::Sender<JobVi
     }
 }
 
+fn now() -> i64 {
+    crate::backend::store::now()
+}
+
 async fn poll_until_finished(
     state: &AppState,
     mut rec: JobRecord,
     cm: &JobId,
     tx: &watch::Sender<JobView>,
 ) -> Result<(), AppError> {
+    let policy = state.jobs.policy;
     let params: serde_json::Value = serde_json::from_str(&rec.params).unwrap_or_default();
-    let mut wait = POLL;
+    let mut wait = policy.poll;
     loop {
-        let Some(k) = state.klustron.clone() else {
-            return Err(AppError::NotConfigured);
-        };
+        let k = state.klustron.clone().ok_or(AppError::NotConfigured)?;
         match k.cluster_mgr.status(cm).await {
             Ok(report) => {
-                wait = POLL;
-                let (status, error) = match &report.state {
-                    JobState::Running => (JobStatus::Running, String::new()),
-                    JobState::Done => (JobStatus::Done, String::new()),
+                wait = policy.poll;
+                let seen = rec.cm_seen_at.unwrap_or(rec.created_at);
+                let (status, error, code, att, waiting) = match &report.state {
+                    JobState::NoMemo => {
+                        let reason = match k.meta().await {
+                            Ok(db) => {
+                                match db.later_job_has_memo(cm.as_str().parse().unwrap_or(0)).await
+                                {
+                                    Ok(true) => WaitReason::Silent,
+                                    _ => WaitReason::Queued,
+                                }
+                            }
+                            Err(_) => WaitReason::Queued,
+                        };
+                        if let Some(end) = given_up(&rec.job_type, reason, now() - seen, &policy) {
+                            let p = progress_of(&rec, &params, None, JobStatus::Failed, &end.error);
+                            return close(state, &mut rec, &p, end, cm, tx).await;
+                        }
+                        (
+                            JobStatus::Running,
+                            String::new(),
+                            None,
+                            None,
+                            Some(JobWait { since: seen, reason }),
+                        )
+                    }
+                    JobState::Running => {
+                        (JobStatus::Running, String::new(), None, Some(&report.attachment), None)
+                    }
+                    JobState::Done => {
+                        (JobStatus::Done, String::new(), None, Some(&report.attachment), None)
+                    }
                     JobState::Failed { code, info } => {
-                        (JobStatus::Failed, format!("{info} (cluster_mgr error {code})"))
+                        let text = if info.is_empty() || info == "OK" {
+                            "cluster_mgr failed the job without saying why".to_owned()
+                        } else {
+                            info.clone()
+                        };
+                        (
+                            JobStatus::Failed,
+                            format!("{text} (cluster_mgr error {code})"),
+                            Some(*code),
+                            Some(&report.attachment),
+                            None,
+                        )
                     }
                 };
-                let p = progress::steps(&rec.job_type, &params, &report.attachment, status, &error);
-                let json = serde_json::to_string(&p).map_err(|_| AppError::Internal)?;
-                if json != rec.progress {
-                    state.store.job_progress(rec.id, &json).await?;
-                    rec.progress = json;
+                if att.is_some() && now() - seen >= SEEN_EVERY_SECS {
+                    state.store.job_seen(rec.id, now()).await?;
+                    rec.cm_seen_at = Some(now());
                 }
+                let p = progress_of(&rec, &params, att, status, &error);
+                save_progress(state, &mut rec, &p).await?;
                 if status != JobStatus::Running {
-                    finished(state, &rec, status == JobStatus::Done, &error, cm).await?;
-                    rec = state.store.job(rec.id).await?.ok_or(AppError::Internal)?;
-                    tx.send_replace(view(&rec, ""));
-                    return Ok(());
+                    let end = End { ok: status == JobStatus::Done, error, code, reason: None };
+                    return close(state, &mut rec, &p, end, cm, tx).await;
                 }
-                tx.send_if_modified(|v| replace(v, view(&rec, "")));
+                let mut v = view(&rec, "");
+                v.waiting = waiting;
+                tx.send_if_modified(|old| replace(old, v));
             }
             Err(e) => {
                 // cluster_mgr unreachable is not the job failing: say so, keep following.
-                let notice = AppError::from(e).to_string();
+                let notice = AppError::from(e).message(crate::i18n::Locale::en);
                 tx.send_if_modified(|v| replace(v, view(&rec, &notice)));
                 wait = (wait * 2).min(MAX_BACKOFF);
             }
         }
         tokio::time::sleep(wait).await;
     }
+}
+
+/// Whether the console gives a memo-less job up, and why.
+fn given_up(job_type: &str, reason: WaitReason, waited_secs: i64, p: &JobPolicy) -> Option<End> {
+    let waited = Duration::from_secs(waited_secs.max(0) as u64);
+    let why = match reason {
+        // cluster_mgr 1.0.x accepts update_machine and does nothing with it
+        // (`MachineRequest::UpdateMachine` is empty): once a later job has started,
+        // this one was set up and left without a trace.
+        WaitReason::Silent if job_type == "update_machine" => EndReason::NotApplied,
+        WaitReason::Queued if waited >= p.start_timeout => {
+            EndReason::NotStarted(p.start_timeout.as_secs())
+        }
+        WaitReason::Silent if waited >= p.silent_timeout => {
+            EndReason::Silent(p.silent_timeout.as_secs())
+        }
+        _ => return None,
+    };
+    let error = why.message(crate::i18n::Locale::en);
+    Some(End { ok: false, error, code: None, reason: Some(why) })
+}
+
+fn progress_of(
+    rec: &JobRecord,
+    params: &serde_json::Value,
+    att: Option<&serde_json::Map<String, serde_json::Value>>,
+    status: JobStatus,
+    error: &str,
+) -> Progress {
+    let before: Progress = serde_json::from_str(&rec.progress).unwrap_or_default();
+    progress::steps(&rec.job_type, params, att, status, error, &before)
+}
+
+async fn save_progress(
+    state: &AppState,
+    rec: &mut JobRecord,
+    p: &Progress,
+) -> Result<(), AppError> {
+    let json = serde_json::to_string(p).map_err(|_| AppError::Internal)?;
+    if json != rec.progress {
+        state.store.job_progress(rec.id, &json).await?;
+        rec.progress = json;
+    }
+    Ok(())
+}
+
+async fn close(
+    state: &AppState,
+    rec: &mut JobRecord,
+    p: &Progress,
+    end: End,
+    cm: &JobId,
+    tx: &watch::Sender<JobView>,
+) -> Result<(), AppError> {
+    save_progress(state, rec, p).await?;
+    finished(state, rec, &end, cm).await?;
+    *rec = state.store.job(rec.id).await?.ok_or(AppError::Internal)?;
+    tx.send_replace(view(rec, ""));
+    Ok(())
 }
 
 fn replace(old: &mut JobView, new: JobView) -> bool {
@@ -134,11 +271,34 @@ pub async fn resume(state: &AppState) -> Result<usize, AppError> {
             tracing::info!(job = rec.id, cm_job = ?rec.cm_job_id, "following a job again after restart");
             follow(state, rec);
             resumed += 1;
+        } else if rec.submitted_ms.is_empty() {
+            super::close_unanswered(state, &rec).await?;
         } else {
-            let text = "The console stopped before cluster_mgr answered the submission; \
-                        look for the job in the operation log · 控制台在提交任务时停止，请在操作记录中查看该任务";
-            super::close_unanswered(state, &rec, text).await?;
+            // Stopped between submit and answer: the job may exist in cluster_mgr.
+            tokio::spawn(super::reconcile(state.clone(), rec));
         }
     }
     Ok(resumed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memo_less_jobs_are_given_up_after_their_bound_and_update_machine_at_once() {
+        let p = JobPolicy {
+            start_timeout: Duration::from_secs(60),
+            silent_timeout: Duration::from_secs(600),
+            ..Default::default()
+        };
+        assert!(given_up("create_cluster", WaitReason::Queued, 59, &p).is_none());
+        let e = given_up("create_cluster", WaitReason::Queued, 60, &p).unwrap();
+        assert_eq!(e.reason, Some(EndReason::NotStarted(60)));
+        assert!(given_up("delete_node", WaitReason::Silent, 599, &p).is_none());
+        assert!(given_up("delete_node", WaitReason::Silent, 600, &p).is_some());
+        let e = given_up("update_machine", WaitReason::Silent, 0, &p).unwrap();
+        assert_eq!(e.reason, Some(EndReason::NotApplied));
+        assert!(given_up("update_machine", WaitReason::Queued, 10, &p).is_none());
+    }
 }

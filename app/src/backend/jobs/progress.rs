@@ -1,14 +1,19 @@
-//! The steps of a job, read from what cluster_mgr reports.
+//! The steps of a job, read from the memos cluster_mgr reports (`get_status`).
 //!
-//! `create_cluster` reports its phases in sub-job memos (cluster_mgr's
-//! `create_cluster.cc`, read the same way by XPanel's progress dialog): `cluster_id`
-//! once the cluster row exists, `computer_step[0]` with `computer_hosts` (every compute
-//! node, `host:port,...`), `computer_id` (the ones installed so far) and
-//! `computer_state`, then `shard_step[0]` with `storage_hosts`, `shard_ids` and
-//! `storage_state`. Other jobs have one step. Everything here is untrusted input: a field
-//! that is missing or of the wrong type counts as "not reported yet".
+//! The shapes are cluster_mgr's (see docs/ARCHITECTURE.md, "cluster_mgr's wire"):
+//! a phase's state is a word (`prepare`, `dispatch`, `dipatch` (sic), `done`,
+//! `failed`); instances are listed as `"ip_port;ip_port;"`; create_cluster's sub-memos
+//! come as `shard_step[0]` (with `shard_hosts: [{"shard_1": "ip_port;…"}]` and
+//! `shard_ids`) and `computer_step[0]` (with `computer_hosts`). A phase reports no
+//! per-instance progress: all the steps of a phase share its state. For most of a
+//! create the memo is only `{"error_code":0,"error_info":"OK"}`: both phases are then
+//! installing, and what was seen earlier (hosts, a phase that ended) is kept, since a
+//! later memo may say less but never takes back what happened.
+//!
+//! Everything here is untrusted input: a field that is missing or of the wrong type
+//! counts as "not reported yet".
 
-use crate::api::jobs::{JobStatus, JobStep, StepKind, StepState};
+use crate::domain::job::{JobStatus, JobStep, StepKind, StepState};
 use klustron::protocol::loose_int;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -30,160 +35,245 @@ impl Progress {
     }
 }
 
-/// The steps of a job of `job_type` sent with `params`, given cluster_mgr's latest
-/// `attachment` and where the job stands.
+/// At most this many steps of one kind (cluster_mgr takes 1-256 of each).
+const MAX_STEPS: usize = 256;
+
+/// The steps of a job of `job_type` sent with `params`, from cluster_mgr's latest
+/// `attachment` (`None`: no memo yet), where the job stands, and what was seen before.
 pub fn steps(
     job_type: &str,
     params: &Value,
-    att: &Map<String, Value>,
+    att: Option<&Map<String, Value>>,
     status: JobStatus,
     error: &str,
+    before: &Progress,
 ) -> Progress {
-    let cluster_id =
-        loose_int(att.get("cluster_id")).or_else(|| loose_int(params.get("cluster_id")));
-    let mut steps = if job_type == "create_cluster" {
-        create_cluster(params, att, status)
-    } else {
-        vec![step(
-            StepKind::Run,
-            1,
-            "",
-            match status {
-                JobStatus::Running => StepState::Running,
-                JobStatus::Done => StepState::Done,
-                JobStatus::Failed => StepState::Failed,
-            },
-        )]
+    let empty = Map::new();
+    let a = att.unwrap_or(&empty);
+    let cluster_id = loose_int(a.get("cluster_id"))
+        .or(before.cluster_id)
+        .or_else(|| loose_int(params.get("cluster_id")));
+    let count = |k: &str| loose_int(params.get(k)).unwrap_or(1).clamp(1, MAX_STEPS as i64) as usize;
+    let mut steps = match job_type {
+        "create_cluster" => {
+            let mut s = vec![step(StepKind::Initialise, 1, String::new(), init_state(att))];
+            let shards = count("shards");
+            let comps = count("comps");
+            let overwritten = att.is_some() && !a.contains_key("storage_state");
+            s.extend(phase(StepKind::Shard, shards, storage(a, overwritten), shard_hosts(a)));
+            s.extend(phase(StepKind::ComputeNode, comps, compute(a, overwritten), comp_hosts(a)));
+            s.push(step(StepKind::Finish, 1, String::new(), StepState::Waiting));
+            s
+        }
+        "add_shards" => phase(StepKind::Shard, count("shards"), storage(a, false), shard_hosts(a)),
+        "add_comps" => {
+            phase(StepKind::ComputeNode, count("comps"), compute(a, false), comp_hosts(a))
+        }
+        "delete_cluster" => {
+            let sub = |k| a.get(k).and_then(|v| v.get(0)).and_then(Value::as_object);
+            let storage_hosts =
+                sub("shard_step").map(|m| hosts(m.get("storage_hosts"))).unwrap_or_default();
+            let comp_hosts =
+                sub("computer_step").map(|m| hosts(m.get("computer_hosts"))).unwrap_or_default();
+            vec![
+                step(StepKind::Shard, 1, storage_hosts.join(","), word(a.get("storage_state"))),
+                step(StepKind::ComputeNode, 1, comp_hosts.join(","), word(a.get("computer_state"))),
+            ]
+        }
+        _ => {
+            let h = [a.get("storage_hosts"), a.get("computer_hosts")]
+                .into_iter()
+                .flat_map(hosts)
+                .chain(shard_hosts(a).into_iter().flatten())
+                .collect::<Vec<_>>();
+            vec![step(
+                StepKind::Run,
+                1,
+                h.join(","),
+                if att.is_some() { StepState::Running } else { StepState::Waiting },
+            )]
+        }
     };
-    if status == JobStatus::Done {
-        for s in &mut steps {
-            s.state = StepState::Done;
-        }
-    }
-    if status == JobStatus::Failed {
-        // The job's own words go on the step that failed, or on the last one.
-        let failed = steps.iter().position(|s| s.state == StepState::Failed);
-        let at = failed.unwrap_or(steps.len() - 1);
-        steps[at].state = StepState::Failed;
-        if steps[at].error.is_empty() {
-            steps[at].error = error.to_owned();
-        }
-        for s in &mut steps[at + 1..] {
-            s.state = StepState::Waiting;
-        }
-    }
+    keep_what_was_seen(&mut steps, before);
+    finish(&mut steps, a, status, error);
     Progress { steps, cluster_id }
 }
 
-fn step(kind: StepKind, index: u16, hosts: &str, state: StepState) -> JobStep {
-    JobStep { kind, index, hosts: hosts.to_owned(), state, error: String::new() }
+fn step(kind: StepKind, index: u16, hosts: String, state: StepState) -> JobStep {
+    JobStep { kind, index, hosts, state, error: String::new() }
 }
 
-fn create_cluster(params: &Value, att: &Map<String, Value>, status: JobStatus) -> Vec<JobStep> {
-    let count = |k: &str| loose_int(params.get(k)).unwrap_or(1).clamp(1, 256) as usize;
-    let (n_comps, n_shards, nodes) = (count("comps"), count("shards"), count("nodes"));
-    let started = att.contains_key("cluster_id");
-    let sub = |k: &str| {
-        att.get(k).and_then(|v| v.get(0)).and_then(Value::as_object).cloned().unwrap_or_default()
-    };
-    let comp = sub("computer_step");
-    let shard = sub("shard_step");
-
-    let mut out = vec![step(
-        StepKind::Initialise,
-        1,
-        "",
-        if started { StepState::Done } else { StepState::Running },
-    )];
-    let comp_hosts: Vec<String> = list(comp.get("computer_hosts"));
-    let comp_done = comp.get("computer_id").and_then(Value::as_array).map_or(0, Vec::len);
-    let comp_state = text(comp.get("computer_state"));
-    phase(
-        &mut out,
-        StepKind::ComputeNode,
-        n_comps,
-        started,
-        &comp_hosts.iter().map(|h| vec![h.clone()]).collect::<Vec<_>>(),
-        comp_done,
-        &comp_state,
-        &text(comp.get("error_info")),
-    );
-
-    let storage: Vec<String> = list(shard.get("storage_hosts"));
-    let shard_hosts: Vec<Vec<String>> = storage.chunks(nodes).map(<[String]>::to_vec).collect();
-    let shard_done = shard.get("shard_ids").and_then(Value::as_array).map_or(0, Vec::len);
-    let comps_finished = comp_state == "done";
-    phase(
-        &mut out,
-        StepKind::Shard,
-        n_shards,
-        comps_finished,
-        &shard_hosts,
-        shard_done,
-        &text(shard.get("storage_state")),
-        &text(shard.get("error_info")),
-    );
-
-    out.push(step(
-        StepKind::Finish,
-        1,
-        "",
-        match status {
-            JobStatus::Done => StepState::Done,
-            _ => StepState::Waiting,
-        },
-    ));
-    out
+/// `n` steps of one kind, all in the phase's state, each with its hosts when known.
+fn phase(kind: StepKind, n: usize, state: StepState, hosts: Vec<Vec<String>>) -> Vec<JobStep> {
+    (0..n)
+        .map(|i| {
+            step(kind, i as u16 + 1, hosts.get(i).map(|h| h.join(",")).unwrap_or_default(), state)
+        })
+        .collect()
 }
 
-/// `n` steps of one kind: the first `done` are done, the next runs (or failed) while the
-/// phase is under way.
-#[allow(clippy::too_many_arguments)]
-fn phase(
-    out: &mut Vec<JobStep>,
-    kind: StepKind,
-    n: usize,
-    under_way: bool,
-    hosts: &[Vec<String>],
-    done: usize,
-    state: &str,
-    error: &str,
-) {
-    for i in 0..n {
-        let h = hosts.get(i).map(|v| v.join(",")).unwrap_or_default();
-        let st = if i < done || state == "done" {
-            StepState::Done
-        } else if i == done && state == "failed" {
-            StepState::Failed
-        } else if i == done && under_way && state != "failed" {
-            StepState::Running
-        } else {
-            StepState::Waiting
+/// Initialise is done once cluster_mgr has set the job up (it has a memo).
+fn init_state(att: Option<&Map<String, Value>>) -> StepState {
+    if att.is_some() {
+        StepState::Done
+    } else {
+        StepState::Running
+    }
+}
+
+/// A phase word as a step state; unknown words are "not reported yet".
+fn word(v: Option<&Value>) -> StepState {
+    match v.and_then(Value::as_str) {
+        Some("dispatch" | "dipatch" | "ongoing") => StepState::Running,
+        Some("done") => StepState::Done,
+        Some("failed") => StepState::Failed,
+        _ => StepState::Waiting,
+    }
+}
+
+fn sub<'a>(a: &'a Map<String, Value>, key: &str) -> Option<&'a Map<String, Value>> {
+    a.get(key)?.get(0)?.as_object()
+}
+
+/// The shard phase's state: the create's own word, else its sub-memo's; a memo
+/// overwritten after dispatch means the phase is installing.
+fn storage(a: &Map<String, Value>, overwritten: bool) -> StepState {
+    let top = word(a.get("storage_state"));
+    if top != StepState::Waiting {
+        return top;
+    }
+    match sub(a, "shard_step").map(|s| word(s.get("storage_state"))) {
+        Some(s) if s != StepState::Waiting => s,
+        _ if overwritten => StepState::Running,
+        _ => StepState::Waiting,
+    }
+}
+
+fn compute(a: &Map<String, Value>, overwritten: bool) -> StepState {
+    let top = word(a.get("computer_state"));
+    if top != StepState::Waiting {
+        return top;
+    }
+    match sub(a, "computer_step").map(|s| word(s.get("computer_state"))) {
+        Some(s) if s != StepState::Waiting => s,
+        _ if overwritten => StepState::Running,
+        _ => StepState::Waiting,
+    }
+}
+
+/// Each shard's hosts, in shard order: `shard_hosts: [{"shard_1": "ip_port;…"}]` of the
+/// job's memo or of its `shard_step[0]`.
+fn shard_hosts(a: &Map<String, Value>) -> Vec<Vec<String>> {
+    let list = a.get("shard_hosts").or_else(|| sub(a, "shard_step")?.get("shard_hosts"));
+    let Some(obj) = list.and_then(|v| v.get(0)).and_then(Value::as_object) else { return vec![] };
+    let mut named: Vec<(i64, Vec<String>)> = obj
+        .iter()
+        .map(|(k, v)| {
+            (k.rsplit('_').next().and_then(|n| n.parse().ok()).unwrap_or(i64::MAX), hosts(Some(v)))
+        })
+        .collect();
+    named.sort_by_key(|(n, _)| *n);
+    named.into_iter().map(|(_, h)| h).take(MAX_STEPS).collect()
+}
+
+/// Each compute node's host, from `computer_hosts` of the memo or its `computer_step[0]`.
+fn comp_hosts(a: &Map<String, Value>) -> Vec<Vec<String>> {
+    let v = a.get("computer_hosts").or_else(|| sub(a, "computer_step")?.get("computer_hosts"));
+    hosts(v).into_iter().map(|h| vec![h]).collect()
+}
+
+/// `"ip_port;ip_port;"` as `["ip:port", …]` (host and port split at the last `_`).
+fn hosts(v: Option<&Value>) -> Vec<String> {
+    let Some(text) = v.and_then(Value::as_str) else { return vec![] };
+    text.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .take(4096)
+        .map(|s| match s.rsplit_once('_') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => {
+                if h.contains(':') {
+                    format!("[{h}]:{p}")
+                } else {
+                    format!("{h}:{p}")
+                }
+            }
+            _ => s.chars().take(300).collect(),
+        })
+        .collect()
+}
+
+fn rank(s: StepState) -> u8 {
+    match s {
+        StepState::Waiting => 0,
+        StepState::Running => 1,
+        StepState::Done | StepState::Failed => 2,
+    }
+}
+
+/// A later memo says less than an earlier one: keep hosts once named and never move a
+/// step back (a phase that ended stays ended).
+fn keep_what_was_seen(steps: &mut [JobStep], before: &Progress) {
+    for s in steps.iter_mut() {
+        let Some(old) = before.steps.iter().find(|o| o.kind == s.kind && o.index == s.index) else {
+            continue;
         };
-        let mut s = step(kind, i as u16 + 1, &h, st);
-        if st == StepState::Failed {
-            s.error = error.to_owned();
+        if s.hosts.is_empty() {
+            s.hosts = old.hosts.clone();
         }
-        out.push(s);
+        if rank(old.state) > rank(s.state) {
+            s.state = old.state;
+            if s.error.is_empty() {
+                s.error = old.error.clone();
+            }
+        }
     }
 }
 
-fn text(v: Option<&Value>) -> String {
-    v.and_then(Value::as_str).unwrap_or_default().chars().take(2000).collect()
+/// The job's end on its steps: all done, or the error on the step that failed (else the
+/// last one) and nothing after it running.
+fn finish(steps: &mut [JobStep], a: &Map<String, Value>, status: JobStatus, error: &str) {
+    let text = |k: &str| {
+        a.get(k).and_then(Value::as_str).unwrap_or_default().chars().take(2000).collect::<String>()
+    };
+    let phase_error = |kind: StepKind| match kind {
+        StepKind::Shard => [text("shard_error_info"), sub_text(a, "shard_step")]
+            .into_iter()
+            .find(|t| !t.is_empty()),
+        StepKind::ComputeNode => [text("comp_error_info"), sub_text(a, "computer_step")]
+            .into_iter()
+            .find(|t| !t.is_empty()),
+        _ => None,
+    };
+    for s in steps.iter_mut().filter(|s| s.state == StepState::Failed && s.error.is_empty()) {
+        s.error = phase_error(s.kind).unwrap_or_default();
+    }
+    match status {
+        JobStatus::Done => steps.iter_mut().for_each(|s| s.state = StepState::Done),
+        JobStatus::Running => {}
+        JobStatus::Failed => {
+            let at =
+                steps.iter().position(|s| s.state == StepState::Failed).unwrap_or(steps.len() - 1);
+            steps[at].state = StepState::Failed;
+            if steps[at].error.is_empty() {
+                steps[at].error = error.to_owned();
+            }
+            for s in steps.iter_mut().filter(|s| s.state == StepState::Running) {
+                s.state = StepState::Waiting;
+            }
+        }
+    }
 }
 
-/// `"h:p,h:p"` (or a JSON array of strings) as a list.
-fn list(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::String(s)) => {
-            s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
-        }
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-        _ => vec![],
-    }
-    .into_iter()
-    .take(4096)
-    .collect()
+/// A sub-memo's `error_info`, unless it is cluster_mgr's "OK".
+fn sub_text(a: &Map<String, Value>, key: &str) -> String {
+    sub(a, key)
+        .and_then(|m| m.get("error_info"))
+        .and_then(Value::as_str)
+        .filter(|t| *t != "OK")
+        .unwrap_or_default()
+        .chars()
+        .take(2000)
+        .collect()
 }
 
 #[cfg(test)]
@@ -203,77 +293,174 @@ mod tests {
         v.as_object().cloned().unwrap()
     }
 
+    fn create(a: Option<Value>, before: &Progress) -> Progress {
+        let a = a.map(att);
+        steps("create_cluster", &params(), a.as_ref(), JobStatus::Running, "", before)
+    }
+
     #[test]
-    fn before_cluster_mgr_reports_anything_initialise_runs() {
-        let p = steps("create_cluster", &params(), &Map::new(), JobStatus::Running, "");
+    fn before_cluster_mgr_has_a_memo_initialise_runs() {
+        let p = create(None, &Progress::default());
         assert_eq!(
             states(&p),
             [
                 ("init", "running"),
-                ("comp", "waiting"),
-                ("comp", "waiting"),
                 ("shard", "waiting"),
                 ("shard", "waiting"),
+                ("comp", "waiting"),
+                ("comp", "waiting"),
                 ("finish", "waiting")
             ]
         );
         assert_eq!(p.percent(JobStatus::Running), 0);
     }
 
+    /// The memos in the order cluster_mgr writes them (`CreateClusterMission`):
+    /// prepare, dispatch, overwritten, one phase done (compute first here), both done.
     #[test]
-    fn compute_nodes_then_shards_with_their_hosts() {
-        let a = att(
-            json!({"cluster_id": "7", "computer_state": "done", "storage_state": "dispatch",
-            "computer_step": [{"computer_id": [1, 2], "computer_hosts": "10.0.0.21:47001,10.0.0.22:47001", "computer_state": "done"}],
-            "shard_step": [{"shard_ids": [1], "storage_hosts": "a:1,b:1,c:1,a:5,b:5,c:5", "storage_state": "ongoing"}]}),
-        );
-        let p = steps("create_cluster", &params(), &a, JobStatus::Running, "");
+    fn create_cluster_memos_in_cluster_mgrs_order() {
+        let prepare = json!({"storage_state": "prepare", "computer_state": "prepare", "cluster_name": "cluster_1_000001",
+            "computer_user": "abc", "error_code": 0, "error_info": "OK", "job_steps": "shard,computer"});
+        let p = create(Some(prepare), &Progress::default());
+        assert_eq!(states(&p)[..2], [("init", "done"), ("shard", "waiting")]);
+        assert_eq!(p.cluster_id, None);
+
+        let overwritten = json!({"job_steps": "shard,computer"});
+        let p = create(Some(overwritten.clone()), &p);
         assert_eq!(
             states(&p),
             [
                 ("init", "done"),
-                ("comp", "done"),
-                ("comp", "done"),
-                ("shard", "done"),
                 ("shard", "running"),
+                ("shard", "running"),
+                ("comp", "running"),
+                ("comp", "running"),
                 ("finish", "waiting")
-            ]
+            ],
+            "after dispatch the memo names no phase: both are installing"
         );
-        assert_eq!(p.steps[1].hosts, "10.0.0.21:47001");
-        assert_eq!(p.steps[4].hosts, "a:5,b:5,c:5");
+
+        let compute_done = json!({"storage_state": "dispatch", "computer_state": "done", "cluster_id": "7", "shard_id": "11",
+            "computer_id": "12", "error_code": 0, "error_info": "OK", "job_steps": "shard,computer",
+            "shard_step": [{"storage_state": "dispatch", "shard_ids": [{"shard_1": "13"}, {"shard_2": "14"}],
+                            "shard_hosts": [{"shard_1": "10.0.0.11_57001;10.0.0.12_57001;10.0.0.13_57001;",
+                                             "shard_2": "10.0.0.12_57005;10.0.0.13_57005;10.0.0.11_57005;"}]}],
+            "computer_step": [{"computer_state": "done", "computer_id": "15", "computer_hosts": "10.0.0.21_47001;10.0.0.22_47001;"}]});
+        let p = create(Some(compute_done), &p);
+        assert_eq!(
+            states(&p),
+            [
+                ("init", "done"),
+                ("shard", "running"),
+                ("shard", "running"),
+                ("comp", "done"),
+                ("comp", "done"),
+                ("finish", "waiting")
+            ],
+            "shard_ids listing every shard does not make them done"
+        );
+        assert_eq!(p.steps[1].hosts, "10.0.0.11:57001,10.0.0.12:57001,10.0.0.13:57001");
+        assert_eq!(p.steps[2].hosts, "10.0.0.12:57005,10.0.0.13:57005,10.0.0.11:57005");
+        assert_eq!(p.steps[4].hosts, "10.0.0.22:47001");
         assert_eq!(p.cluster_id, Some(7));
-        assert_eq!(p.percent(JobStatus::Running), 66);
+        assert_eq!(p.percent(JobStatus::Running), 50);
+
+        // Another overwritten memo later (never happens after a phase end, but a memo
+        // that says less must not take back what was seen).
+        let p = create(Some(overwritten), &p);
+        assert_eq!(states(&p)[3], ("comp", "done"));
+        assert_eq!(p.steps[1].hosts, "10.0.0.11:57001,10.0.0.12:57001,10.0.0.13:57001");
     }
 
     #[test]
-    fn a_failed_step_carries_cluster_mgr_words() {
-        let a = att(json!({"cluster_id": 7,
-            "computer_step": [{"computer_id": [1], "computer_hosts": "h:1,h:4", "computer_state": "failed", "error_info": "install compute node on h:4 failed"}]}));
-        let p = steps("create_cluster", &params(), &a, JobStatus::Failed, "whole job failed");
-        assert_eq!(p.steps[2].state, StepState::Failed);
-        assert_eq!(p.steps[2].error, "install compute node on h:4 failed");
-        assert!(p.steps[3..].iter().all(|s| s.state == StepState::Waiting));
+    fn shards_first_is_read_as_well() {
+        let shards_done = json!({"storage_state": "done", "computer_state": "dispatch", "cluster_id": "7",
+            "shard_step": [{"storage_state": "done", "shard_hosts": [{"shard_2": "b_2;", "shard_1": "a_1;"}]}],
+            "computer_step": [{"computer_state": "dipatch", "computer_hosts": "c_47001;d_47001;"}]});
+        let p = create(Some(shards_done), &Progress::default());
+        assert_eq!(
+            states(&p),
+            [
+                ("init", "done"),
+                ("shard", "done"),
+                ("shard", "done"),
+                ("comp", "running"),
+                ("comp", "running"),
+                ("finish", "waiting")
+            ]
+        );
+        assert_eq!((p.steps[1].hosts.as_str(), p.steps[2].hosts.as_str()), ("a:1", "b:2"));
+        assert_eq!(p.steps[3].hosts, "c:47001");
+    }
+
+    #[test]
+    fn a_failed_phase_carries_node_mgrs_words() {
+        let failed = att(
+            json!({"storage_state": "failed", "computer_state": "done", "cluster_id": "7", "error_code": 70093,
+            "shard_step": [{"storage_state": "failed", "error_info": "host:10.0.0.12_57001 -- info:install failed|"}]}),
+        );
+        let p = steps(
+            "create_cluster",
+            &params(),
+            Some(&failed),
+            JobStatus::Failed,
+            "Install storage error in create cluster job (cluster_mgr error 70093)",
+            &Progress::default(),
+        );
+        assert_eq!(p.steps[1].state, StepState::Failed);
+        assert_eq!(p.steps[1].error, "host:10.0.0.12_57001 -- info:install failed|");
+        assert_eq!(p.steps[3].state, StepState::Done);
+        assert_eq!(p.steps[5].state, StepState::Waiting);
     }
 
     #[test]
     fn hostile_or_missing_fields_are_not_reported_yet() {
-        let a = att(json!({"computer_step": "nope", "shard_step": [42], "cluster_id": {"x": 1}}));
-        let p = steps("create_cluster", &json!({"comps": "9999"}), &a, JobStatus::Running, "");
-        assert_eq!(p.steps.len(), 1 + 256 + 1 + 1);
+        let a = att(
+            json!({"computer_step": "nope", "shard_step": [42], "cluster_id": {"x": 1}, "storage_state": 5,
+            "shard_hosts": [{"shard_x": ["a"]}], "computer_hosts": 7}),
+        );
+        let p = steps(
+            "create_cluster",
+            &json!({"comps": "9999"}),
+            Some(&a),
+            JobStatus::Running,
+            "",
+            &Progress::default(),
+        );
+        assert_eq!(p.steps.len(), 1 + 1 + 256 + 1);
         assert_eq!(p.cluster_id, None);
+        assert!(p.steps.iter().all(|s| s.hosts.is_empty() || s.hosts.len() < 400));
     }
 
     #[test]
-    fn other_jobs_have_one_step_and_the_error_on_it() {
+    fn other_jobs_have_one_step_with_their_hosts_and_the_error() {
         let p = steps(
-            "add_comps",
+            "add_nodes",
             &json!({"cluster_id": "3"}),
-            &Map::new(),
+            None,
             JobStatus::Failed,
             "no room",
+            &Progress::default(),
         );
         assert_eq!(states(&p), [("run", "failed")]);
         assert_eq!(p.steps[0].error, "no room");
         assert_eq!(p.cluster_id, Some(3));
+        let a = att(
+            json!({"storage_state": "done", "storage_hosts": "10.0.0.11_57001;10.0.0.12_57005;"}),
+        );
+        let p =
+            steps("delete_shard", &json!({}), Some(&a), JobStatus::Done, "", &Progress::default());
+        assert_eq!(p.steps[0].hosts, "10.0.0.11:57001,10.0.0.12:57005");
+        let a = att(json!({"computer_state": "dipatch", "computer_hosts": "10.0.0.21_47004;"}));
+        let p = steps(
+            "add_comps",
+            &json!({"comps": "1"}),
+            Some(&a),
+            JobStatus::Running,
+            "",
+            &Progress::default(),
+        );
+        assert_eq!(states(&p), [("comp", "running")]);
+        assert_eq!(p.steps[0].hosts, "10.0.0.21:47004");
     }
 }

@@ -17,9 +17,19 @@ pub struct JobRecord {
     pub params: String,
     /// The steps as last seen (JSON of `backend::jobs::progress::Progress`), or empty.
     pub progress: String,
+    /// cluster_mgr's code when it failed the job.
+    pub error_code: Option<i64>,
+    /// Unix seconds of the last sign of the job from cluster_mgr (accepted, or an answer
+    /// with a memo); NULL before it was accepted.
+    pub cm_seen_at: Option<i64>,
+    /// The submit envelope's `timestamp` (milliseconds), to find the job in
+    /// `cluster_general_job_log.job_info` if the submit's answer was lost.
+    pub submitted_ms: String,
+    /// `domain::job::EndReason` key when the console ended the job itself.
+    pub end_reason: String,
 }
 
-const COLUMNS: &str = "id, job_type, target, user_name, cm_job_id, status, error, created_at, updated_at, params, progress";
+const COLUMNS: &str = "id, job_type, target, user_name, cm_job_id, status, error, created_at, updated_at, params, progress, error_code, cm_seen_at, submitted_ms, end_reason";
 
 pub struct NewJob<'a> {
     pub job_type: &'a str,
@@ -27,6 +37,16 @@ pub struct NewJob<'a> {
     pub params: &'a str,
     pub user_name: &'a str,
     pub client_addr: &'a str,
+    pub submitted_ms: &'a str,
+}
+
+/// How a job ended.
+pub struct JobEnd<'a> {
+    pub ok: bool,
+    pub error: &'a str,
+    pub code: Option<i64>,
+    /// `EndReason` key, or "".
+    pub reason: &'a str,
 }
 
 impl Store {
@@ -37,8 +57,8 @@ impl Store {
             insert_id!(
                 self,
                 pool,
-                "INSERT INTO jobs (job_type, target, params, user_name, client_addr, status, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, 'submitting', ?, ?)",
+                "INSERT INTO jobs (job_type, target, params, user_name, client_addr, status, created_at, updated_at, submitted_ms)
+                 VALUES (?, ?, ?, ?, ?, 'submitting', ?, ?, ?)",
                 j.job_type,
                 j.target,
                 j.params,
@@ -46,6 +66,7 @@ impl Store {
                 j.client_addr,
                 t,
                 t,
+                j.submitted_ms,
             )
         })
     }
@@ -53,11 +74,13 @@ impl Store {
     /// cluster_mgr accepted the job.
     pub async fn job_accepted(&self, id: i64, cm_job_id: &str) -> Result<(), sqlx::Error> {
         with_pool!(self, |pool| {
+            let t = now();
             sqlx::query(&self.sql(
-                "UPDATE jobs SET cm_job_id = ?, status = 'running', updated_at = ? WHERE id = ?",
+                "UPDATE jobs SET cm_job_id = ?, status = 'running', updated_at = ?, cm_seen_at = ? WHERE id = ?",
             ))
             .bind(cm_job_id)
-            .bind(now())
+            .bind(t)
+            .bind(t)
             .bind(id)
             .execute(pool)
             .await?;
@@ -65,16 +88,30 @@ impl Store {
         })
     }
 
+    /// cluster_mgr showed the job at `at` (an answer with a memo).
+    pub async fn job_seen(&self, id: i64, at: i64) -> Result<(), sqlx::Error> {
+        with_pool!(self, |pool| {
+            sqlx::query(&self.sql("UPDATE jobs SET cm_seen_at = ? WHERE id = ?"))
+                .bind(at)
+                .bind(id)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
     /// Marks a job finished. True only for the call that moved it from running or
     /// submitting to done/failed, so the outcome is audited exactly once.
-    pub async fn job_finished(&self, id: i64, ok: bool, error: &str) -> Result<bool, sqlx::Error> {
+    pub async fn job_finished(&self, id: i64, end: JobEnd<'_>) -> Result<bool, sqlx::Error> {
         with_pool!(self, |pool| {
             let r = sqlx::query(&self.sql(
-                "UPDATE jobs SET status = ?, error = ?, updated_at = ?
+                "UPDATE jobs SET status = ?, error = ?, error_code = ?, end_reason = ?, updated_at = ?
                  WHERE id = ? AND status IN ('submitting', 'running')",
             ))
-            .bind(if ok { "done" } else { "failed" })
-            .bind(error)
+            .bind(if end.ok { "done" } else { "failed" })
+            .bind(end.error)
+            .bind(end.code)
+            .bind(end.reason)
             .bind(now())
             .bind(id)
             .execute(pool)

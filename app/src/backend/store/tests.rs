@@ -5,7 +5,7 @@
 
 use super::{
     audit::{AuditEvent, Outcome},
-    jobs::NewJob,
+    jobs::{JobEnd, NewJob},
     scratch::{drop_database, env_url, scratch_database},
     users::PasswordHash,
     Dialect, Store,
@@ -210,6 +210,7 @@ async fn exercise(s: &Store) {
         params: r#"{"hostaddr":"10.0.0.11"}"#,
         user_name: "super_dba",
         client_addr: "10.0.0.1",
+        submitted_ms: "1700000000123",
     };
     let j1 = s.job_submitting(new("create_machine")).await.unwrap();
     let j2 = s.job_submitting(new("create_cluster")).await.unwrap();
@@ -217,14 +218,20 @@ async fn exercise(s: &Store) {
     let rec = s.job(j1).await.unwrap().unwrap();
     assert_eq!((rec.status.as_str(), rec.cm_job_id.as_deref()), ("submitting", None));
     assert_eq!((rec.error.as_str(), rec.progress.as_str()), ("", ""));
+    assert_eq!((rec.submitted_ms.as_str(), rec.cm_seen_at), ("1700000000123", None));
     s.job_accepted(j1, "42").await.unwrap();
+    assert!(s.job(j1).await.unwrap().unwrap().cm_seen_at.is_some(), "accepted is a sign of life");
+    s.job_seen(j1, 1_800_000_000).await.unwrap();
     s.job_progress(j1, r#"{"steps":[]}"#).await.unwrap();
     assert_eq!(s.unfinished_jobs().await.unwrap().len(), 2);
-    assert!(s.job_finished(j1, true, "").await.unwrap());
-    assert!(!s.job_finished(j1, false, "late").await.unwrap(), "finished once only");
-    assert!(s.job_finished(j2, false, "refused: 'no room'").await.unwrap());
+    let end = |ok, error, code| JobEnd { ok, error, code, reason: "" };
+    assert!(s.job_finished(j1, end(true, "", None)).await.unwrap());
+    assert!(!s.job_finished(j1, end(false, "late", None)).await.unwrap(), "finished once only");
+    assert!(s.job_finished(j2, end(false, "refused: 'no room'", Some(70062))).await.unwrap());
     let rec = s.job(j1).await.unwrap().unwrap();
     assert_eq!((rec.status.as_str(), rec.cm_job_id.as_deref()), ("done", Some("42")));
+    assert_eq!((rec.cm_seen_at, rec.error_code), (Some(1_800_000_000), None));
+    assert_eq!(s.job(j2).await.unwrap().unwrap().error_code, Some(70062));
     assert_eq!(rec.progress, r#"{"steps":[]}"#);
     assert!(s.unfinished_jobs().await.unwrap().is_empty());
     let counts = s.job_counts().await.unwrap();

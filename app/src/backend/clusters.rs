@@ -1,0 +1,136 @@
+//! One cluster, read from Klustron's metadata, and the server-side steps of changing it
+//! (the rules themselves are in `domain::cluster_view`).
+
+use klustron::jobs::{Job, MachineType};
+use klustron::metadata::model::MemberState;
+
+use super::auth::{guard, CurrentSession};
+use super::klustron::klustron;
+use super::{app_state, jobs};
+use crate::domain::cluster_view::{
+    confirm_mismatch, ClusterChange, ClusterDetail, CompNodeDetail, ShardDetail, StorageNodeRow,
+};
+use crate::error::AppError;
+use crate::lang::request_locale;
+
+/// cluster_mgr's default compute account (`CreateClusterMission`), which the seed
+/// document names too: used when the cluster's memo names none.
+const DEFAULT_COMP_USER: &str = "abc";
+
+/// The cluster as the metadata has it now.
+pub async fn load(id: i64) -> Result<ClusterDetail, AppError> {
+    let meta = klustron()?.meta().await?;
+    let c = meta.cluster(id).await?.ok_or_else(|| AppError::NotFound(format!("cluster {id}")))?;
+    let comps = meta.comp_nodes(id).await?;
+    let shards = meta.shards(id).await?;
+    let nodes = meta.shard_nodes(id).await?;
+    let comp_user = c
+        .memo
+        .as_ref()
+        .and_then(|m| m.computer_user.clone())
+        .unwrap_or_else(|| DEFAULT_COMP_USER.to_owned());
+    Ok(ClusterDetail {
+        id: c.id,
+        managed: c.memo.is_some(),
+        name: c.name,
+        nick_name: c.nick_name,
+        ha_mode: c.ha_mode.map(|m| m.as_str().to_owned()).unwrap_or_default(),
+        status: c.status,
+        created: c.when_created,
+        comp_user,
+        comps: comps
+            .into_iter()
+            .map(|n| CompNodeDetail {
+                id: n.id,
+                name: n.name,
+                hostaddr: n.hostaddr,
+                pg_port: n.port,
+                mysql_port: n.mysql_port,
+                mysql_port_derived: n.mysql_port_derived,
+                status: n.status.as_str().to_owned(),
+                cpu_cores: n.cpu_cores,
+                max_mem_mb: n.max_mem_mb,
+                max_conns: n.max_conns,
+            })
+            .collect(),
+        shards: shards
+            .into_iter()
+            .map(|s| ShardDetail {
+                nodes: nodes
+                    .iter()
+                    .filter(|n| n.shard_id == s.id)
+                    .map(|n| StorageNodeRow {
+                        hostaddr: n.hostaddr.clone(),
+                        port: n.port,
+                        primary: n.member_state == MemberState::Source,
+                        lag_secs: n.replica_delay,
+                        status: n.status.as_str().to_owned(),
+                    })
+                    .collect(),
+                id: s.id,
+                name: s.name,
+                sync_num: s.sync_num,
+            })
+            .collect(),
+    })
+}
+
+/// The cluster, once `change` passes the rules (and the typed confirmation, when it
+/// deletes something).
+pub async fn checked(
+    id: i64,
+    change: &ClusterChange,
+    confirm: Option<&str>,
+) -> Result<ClusterDetail, AppError> {
+    let c = load(id).await?;
+    c.check(change).map_err(|r| AppError::invalid("", r.message(request_locale())))?;
+    if let Some(typed) = confirm {
+        let expected = c.confirm_word_for(change);
+        if typed.trim() != expected || expected.is_empty() {
+            return Err(AppError::invalid(
+                "confirm",
+                confirm_mismatch(request_locale(), &expected),
+            ));
+        }
+    }
+    Ok(c)
+}
+
+/// Records, submits and follows `job` on cluster `c` for `who`.
+pub async fn submit<J: Job>(
+    who: &CurrentSession,
+    c: &ClusterDetail,
+    job: &J,
+) -> Result<i64, AppError> {
+    let target = format!("{} (cluster {})", c.confirm_word(), c.id);
+    jobs::submit(&app_state()?, who, &guard::client_addr(), &target, job).await
+}
+
+/// A count of 1-256, as cluster_mgr takes.
+pub fn count(field: &'static str, raw: &str) -> Result<u16, AppError> {
+    crate::domain::field::number_in(request_locale(), raw, 1, crate::domain::cluster::MAX_COUNT, "")
+        .map(|n| n as u16)
+        .map_err(|m| AppError::invalid(field, m))
+}
+
+/// The chosen machines (canonical addresses) once every one is a running machine of
+/// type `t` and they have room for `count` more instances (the wizard's pre-checks).
+pub async fn hosts_with_room(
+    t: MachineType,
+    raw: &[String],
+    count: usize,
+) -> Result<Vec<String>, AppError> {
+    use super::cluster_plan::room_checks;
+    let hosts = crate::domain::cluster::host_list(request_locale(), raw)
+        .map_err(|m| AppError::invalid("hosts", m))?;
+    let machines = klustron()?.meta().await?.machines().await?;
+    match room_checks(request_locale(), &machines, t, &hosts, count).0.into_iter().find(|c| !c.ok) {
+        Some(c) => Err(AppError::invalid("hosts", c.text)),
+        None => Ok(hosts),
+    }
+}
+
+/// A metadata id as cluster_mgr's 32-bit id.
+pub fn cm_id(id: i64) -> Result<u32, AppError> {
+    u32::try_from(id).map_err(|_| AppError::Internal)
+}
