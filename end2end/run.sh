@@ -15,8 +15,9 @@ port=$(free_port); sim_a=$(free_port); sim_b=$(free_port); sim_control=$(free_po
 data=$(mktemp -d)
 meta="sqlite:$data/metadata.db"
 
+# The simulator plays the public cluster_mgr (1.0.2): the console must work against it.
 target/debug/klustron-sim --metadata-url "$meta" --nodes "127.0.0.1:$sim_a,127.0.0.1:$sim_b" \
-    --control "127.0.0.1:$sim_control" --step-ms 150 >"$data/sim.log" 2>&1 &
+    --control "127.0.0.1:$sim_control" --step-ms 150 --profile 1.0 >"$data/sim.log" 2>&1 &
 sim=$!
 for _ in $(seq 1 100); do
     curl -fsS -o /dev/null "http://127.0.0.1:$sim_control/sim/state" && break
@@ -24,10 +25,18 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
-METASEEDS="$meta" target/debug/xpanel --listen "127.0.0.1:$port" --data-dir "$data/console" \
-    --site-root target/site >"$data/console.log" 2>&1 &
+# The console runs in a loop so that a test can restart it (kill the pid in
+# $CONSOLE_PIDFILE); the loop ends when the run does.
+(
+    while [ ! -e "$data/stop" ]; do
+        METASEEDS="$meta" target/debug/xpanel --listen "127.0.0.1:$port" --data-dir "$data/console" \
+            --site-root target/site >>"$data/console.log" 2>&1 &
+        echo $! >"$data/console.pid"
+        wait $! || true
+    done
+) &
 pid=$!
-trap 'kill $pid $sim 2>/dev/null || true; wait $pid $sim 2>/dev/null || true; rm -rf "$data"' EXIT
+trap 'touch "$data/stop"; kill "$(cat "$data/console.pid")" $sim 2>/dev/null || true; wait $pid $sim 2>/dev/null || true; rm -rf "$data"' EXIT
 
 for _ in $(seq 1 100); do
     curl -fsS -o /dev/null "http://127.0.0.1:$port/KunlunXPanel/login" && break
@@ -35,7 +44,7 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
-export BASE_URL="http://127.0.0.1:$port" SIM_CONTROL="http://127.0.0.1:$sim_control"
+export BASE_URL="http://127.0.0.1:$port" SIM_CONTROL="http://127.0.0.1:$sim_control" CONSOLE_PIDFILE="$data/console.pid"
 npx playwright test -c end2end/playwright.config.ts "$@" || {
     echo "--- console log"; tail -50 "$data/console.log"
     echo "--- simulator log"; tail -30 "$data/sim.log"

@@ -2,7 +2,8 @@
 # Builds and runs the console on http://localhost:18080/KunlunXPanel with its data in
 # ./data, next to the bundled cluster_mgr simulator (klustron-sim) seeded with a demo
 # topology, so a newcomer sees a working console. Extra arguments go to the console
-# (see `target/release/xpanel --help`); set NO_SIM=1 to run the console alone.
+# (see `target/release/xpanel --help`); set NO_SIM=1 to run the console alone, and
+# SIM_PROFILE=1.2 to have the simulator play cluster_mgr 1.2 instead of 1.0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh
@@ -13,10 +14,10 @@ if [ "${NO_SIM:-}" != 1 ]; then
     cargo build --release -p klustron-sim
     mkdir -p data/sim
     meta="sqlite:data/sim/metadata.db"
-    target/release/klustron-sim --metadata-url "$meta" --demo &
+    target/release/klustron-sim --metadata-url "$meta" --profile "${SIM_PROFILE:-1.0}" --demo &
     sim=$!
     trap 'kill $sim 2>/dev/null || true' EXIT
     export METASEEDS="${METASEEDS:-$meta}"
-    echo "klustron-sim: cluster_mgr on 127.0.0.1:58000 (leader), control API on 127.0.0.1:58100"
+    echo "klustron-sim: cluster_mgr ${SIM_PROFILE:-1.0} on 127.0.0.1:58000 (leader), control API on 127.0.0.1:58100"
 fi
 target/release/xpanel --site-root target/site "$@"

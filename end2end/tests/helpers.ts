@@ -1,4 +1,4 @@
-import { expect, Page } from "@playwright/test";
+import { APIRequestContext, expect, Page } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -6,6 +6,21 @@ export const DEFAULT_USER = "super_dba";
 export const DEFAULT_PASSWORD = "super_dba";
 /** The password the first-login test sets; other tests log in with whichever works. */
 export const NEW_PASSWORD = "Kunlun#2026e2e";
+
+/**
+ * Seeds the demo topology of scripts/run.sh through the simulator's control API (if no
+ * machine exists yet) and waits until cluster_mgr has finished creating its cluster.
+ */
+export async function demoReady(request: APIRequestContext) {
+  const control = process.env.SIM_CONTROL!;
+  expect((await request.post(`${control}/sim/seed`, { data: { demo: true } })).ok()).toBe(true);
+  await expect
+    .poll(async () => {
+      const jobs = (await (await request.get(`${control}/sim/jobs`)).json()).jobs as { job_type: string; user_name: string; status: string }[];
+      return jobs.filter((j) => j.job_type === "create_cluster" && j.user_name === "super_dba").map((j) => j.status).pop();
+    }, { timeout: 30_000 })
+    .toBe("done");
+}
 
 /** Waits until the wasm has hydrated the page, so clicks run through the app. */
 export async function hydrated(page: Page) {

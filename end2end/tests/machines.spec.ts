@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { hydrated, loginReady } from "./helpers";
+import { demoReady, hydrated, loginReady } from "./helpers";
 
 // Issue #4 through the browser, against klustron-sim: add a machine and see it online,
 // edit it, get a specific message for bad input in every field with nothing submitted,
@@ -52,7 +52,7 @@ test("add, see online, edit, validate every field, delete", async ({ page }) => 
     [/Rack/, "r1"],
   ];
   const bad: [RegExp, string, string, RegExp][] = [
-    [/IP address/, "10.20.0.256", "hostaddr", /is not an IPv4 or IPv6 address/],
+    [/IP address/, "10.20.0.256", "hostaddr", /is not an IPv4 address/],
     [/First port/, "80", "port_start", /from 1024 to 65535/],
     [/Last port/, "56000", "port_end", /greater than the start port/],
     [/Storage data dirs/, "data", "datadir", /not an absolute path/],
@@ -92,15 +92,26 @@ test("add, see online, edit, validate every field, delete", async ({ page }) => 
   await waitForJob(page, "failed");
   await expect(page.getByTestId("job-banner")).toContainText("Create machine job add hostaddr in server_nodes");
 
-  // Edit: host and type are fixed; memory and ports change.
+  // Edit: host and type are fixed. cluster_mgr 1.0 accepts update_machine and does
+  // nothing with it: the job waits, and once a later job has started it ends as not
+  // applied, saying why, and the machine is unchanged.
   await row.getByRole("button", { name: /Edit/ }).click();
   await expect(page.getByTestId("machine-form").getByLabel(/IP address/)).toBeDisabled();
   await fill(page, /Memory \(MB\)/, "32768");
-  await fill(page, /Last port/, "57500");
+  await page.getByTestId("machine-submit").click();
+  await expect(page.getByTestId("job-banner")).toContainText(/Waiting for cluster_mgr to start the job/, { timeout: 10_000 });
+  const editJob = await page.getByTestId("job-banner").locator("a").getAttribute("href");
+  await page.getByTestId("add-machine").click();
+  await page.getByTestId("machine-form").getByLabel(/^Type$/).selectOption("storage");
+  for (const [label, value] of good) await fill(page, label, value === HOST ? "10.20.0.9" : value);
   await page.getByTestId("machine-submit").click();
   await waitForJob(page, "done");
-  await expect(row).toContainText("32768 MB");
-  await expect(row).toContainText("57000-57500");
+  await page.goto(editJob!);
+  await expect(page.getByTestId("job-progress")).toHaveAttribute("data-status", "failed", { timeout: 20_000 });
+  await expect(page.getByTestId("job-error")).toContainText("Not applied");
+  await page.goto("/KunlunXPanel/machines");
+  await hydrated(page);
+  await expect(row).toContainText("65536 MB");
 
   // Node view: nothing installed on it yet.
   await row.getByRole("button", { name: /Nodes/ }).click();
@@ -126,15 +137,9 @@ test("add, see online, edit, validate every field, delete", async ({ page }) => 
 // The demo topology of scripts/run.sh, seeded through the simulator's control API: the
 // cluster list shows the cluster and, opened, its compute nodes' PostgreSQL and MySQL ports.
 test("the cluster list shows compute-node ports", async ({ page, request }) => {
-  const control = process.env.SIM_CONTROL!;
-  expect((await request.post(`${control}/sim/seed`, { data: { demo: true } })).ok()).toBe(true);
+  await demoReady(request);
   await loginReady(page);
-  await expect
-    .poll(async () => {
-      await page.goto("/KunlunXPanel/clusters");
-      return page.getByTestId("cluster-status").first().textContent();
-    }, { timeout: 20_000 })
-    .toContain("active");
+  await page.goto("/KunlunXPanel/clusters");
   await hydrated(page);
   const card = page.getByTestId("cluster-list").locator("details").first();
   await card.locator("summary").click();
@@ -142,8 +147,12 @@ test("the cluster list shows compute-node ports", async ({ page, request }) => {
   const pg = Number(await card.getByTestId("pg-port").first().textContent());
   const mysql = Number(await card.getByTestId("mysql-port").first().textContent());
   expect(pg).toBeGreaterThan(47000);
+  // cluster_mgr 1.0's metadata has no MySQL port: PostgreSQL's + 1, marked derived.
   expect(mysql).toBe(pg + 1);
-  await expect(card).toContainText(`-p ${pg} -U USER postgres`);
+  await expect(card.getByTestId("mysql-port").first()).toHaveAttribute("data-derived", "true");
+  // The compute user from the cluster's memo (cluster_mgr's default, abc).
+  await expect(card).toContainText(`-p ${pg} -U abc postgres`);
+  await expect(card).toContainText(`-P ${mysql} -u abc -p postgres`);
 
   // The demo cluster's job is in the operation log, named in the page's language.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Operation log/ }).click();

@@ -1,6 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
 import * as fs from "fs";
-import { expectAccessible, hydrated, loginReady } from "./helpers";
+import { demoReady, expectAccessible, hydrated, loginReady } from "./helpers";
 
 // Issue #5 through the browser, against klustron-sim: create a 2-shard, 3-replica,
 // 2-compute-node cluster through the wizard (a reload mid-way keeps the draft), watch the
@@ -24,15 +24,9 @@ async function waitForBanner(page: Page, job: RegExp, status: "done" | "failed")
 
 test("create a cluster with the wizard, follow it live, read its ports, scale out, delete", async ({ page, request }) => {
   const control = process.env.SIM_CONTROL!;
-  expect((await request.post(`${control}/sim/seed`, { data: { demo: true } })).ok()).toBe(true);
+  await demoReady(request);
   await loginReady(page);
-  // cluster_mgr runs one job at a time: let the demo cluster's job finish first.
-  await expect
-    .poll(async () => {
-      await page.goto("/KunlunXPanel/clusters");
-      return page.getByTestId("cluster-status").first().textContent();
-    }, { timeout: 30_000 })
-    .toContain("active");
+  await page.goto("/KunlunXPanel/clusters");
   await hydrated(page);
   await page.getByTestId("new-cluster").click();
   await expect(page).toHaveURL(/\/clusters\/new$/);
@@ -75,7 +69,7 @@ test("create a cluster with the wizard, follow it live, read its ports, scale ou
   await page.getByLabel(/^Fullsync level/).fill("3");
   await next(page);
   await expect(page.getByTestId("fullsync_level-error")).toContainText("less than the 3 replica");
-  await expect(page.getByTestId("computer_password-error")).toContainText("8 to 64");
+  await expect(page.getByTestId("computer_password-error")).toContainText("8 to 16");
   await page.getByLabel(/^Fullsync level/).fill("1");
   await page.getByLabel(/^Compute-node password/).fill("Secret#2026");
   await next(page);
@@ -145,9 +139,10 @@ test("create a cluster with the wizard, follow it live, read its ports, scale ou
   await hydrated(page);
   const clusterId = Number(page.url().split("/").pop());
   const meta = (await (await request.get(`${control}/sim/comp_nodes`)).json()).comp_nodes as {
-    db_cluster_id: number; hostaddr: string; port: number; mysql_port: number;
+    db_cluster_id: number; hostaddr: string; port: number; mysql_port: number | null;
   }[];
-  const want = meta.filter((n) => n.db_cluster_id === clusterId).map((n) => `${n.hostaddr} ${n.port} ${n.mysql_port}`).sort();
+  // cluster_mgr 1.0 keeps no MySQL port: the console shows PostgreSQL's + 1.
+  const want = meta.filter((n) => n.db_cluster_id === clusterId).map((n) => `${n.hostaddr} ${n.port} ${n.mysql_port ?? n.port + 1}`).sort();
   expect(want.length).toBe(2);
   const rows = page.getByTestId("comp-row");
   await expect(rows).toHaveCount(2);

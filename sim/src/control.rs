@@ -10,7 +10,8 @@
 //! - `GET /sim/comp_nodes` lists every compute node row as the metadata holds it (its
 //!   `mysql_port` is `null` where the profile's schema has no such column), to check
 //!   pages against it;
-//! - `GET /sim/steps` lists when each create_cluster step became visible (ms since epoch).
+//! - `GET /sim/steps` lists when each create_cluster step became visible (ms since epoch);
+//! - `GET /sim/jobs` lists the job log's rows (id, type, user, status), newest first.
 
 use std::sync::Arc;
 
@@ -33,6 +34,7 @@ pub fn router(sim: Arc<Simulator>) -> Router {
         .route("/sim/state", get(state))
         .route("/sim/steps", get(steps))
         .route("/sim/comp_nodes", get(comp_nodes))
+        .route("/sim/jobs", get(jobs))
         .with_state(sim)
 }
 
@@ -116,4 +118,23 @@ async fn comp_nodes(State(sim): State<Arc<Simulator>>) -> Answer {
                         "port": num(r, "p"), "mysql_port": num(r, "m"), "name": crate::store::text(r, "n")}))
         .collect();
     Ok(Json(json!({ "comp_nodes": nodes })))
+}
+
+async fn jobs(State(sim): State<Arc<Simulator>>) -> Answer {
+    let rows = sqlx::query(
+        "SELECT CAST(id AS CHAR) AS id, CAST(job_type AS CHAR) AS t, CAST(user_name AS CHAR) AS u, \
+         CAST(status AS CHAR) AS s FROM cluster_general_job_log ORDER BY id DESC LIMIT 1000",
+    )
+    .fetch_all(sim.store().pool())
+    .await
+    .map_err(bad)?;
+    let text = crate::store::text;
+    let jobs: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({"id": text(r, "id").parse::<i64>().ok(), "job_type": text(r, "t"),
+                        "user_name": text(r, "u"), "status": text(r, "s")})
+        })
+        .collect();
+    Ok(Json(json!({ "jobs": jobs })))
 }

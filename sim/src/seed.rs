@@ -6,10 +6,20 @@ use serde_json::json;
 use crate::store::{self, Store};
 use crate::Simulator;
 
-/// Three storage machines, two compute machines, and a cluster "demo" on them.
-/// Does nothing if machines exist already.
+/// Three storage machines, two compute machines, and a cluster "demo" on them: what is
+/// missing of it is added (the machines by address, the cluster by its nick name), so
+/// seeding twice changes nothing.
 pub async fn demo(sim: &Simulator) -> anyhow::Result<()> {
-    if !machines_only(sim).await? {
+    add_demo_machines(sim).await?;
+    let has_demo = sim.store().reader().clusters().await?.iter().any(|c| c.nick_name == "demo");
+    let creating = sqlx::query(
+        "SELECT CAST(COUNT(*) AS CHAR) AS n FROM cluster_general_job_log \
+         WHERE job_type = 'create_cluster' AND status IN ('not_started', 'ongoing') AND job_info LIKE '%\"nick_name\":\"demo\"%'",
+    )
+    .fetch_one(sim.store().pool())
+    .await
+    .map_err(store::db)?;
+    if has_demo || store::text(&creating, "n") != "0" {
         return Ok(());
     }
     let body = json!({
@@ -17,7 +27,9 @@ pub async fn demo(sim: &Simulator) -> anyhow::Result<()> {
         "user_name": "super_dba",
         "paras": {"nick_name": "demo", "ha_mode": "rbr", "shards": "2", "nodes": "3", "comps": "2",
                   "max_storage_size": "20", "max_connections": "1000", "cpu_cores": "8",
-                  "innodb_size": "1024", "fullsync_level": "1", "dbcfg": "0"}
+                  "innodb_size": "1024", "fullsync_level": "1", "dbcfg": "0",
+                  "storage_iplists": ["10.0.0.11", "10.0.0.12", "10.0.0.13"],
+                  "computer_iplists": ["10.0.0.21", "10.0.0.22"]}
     });
     sim.engine.handle(body.to_string().as_bytes()).await;
     Ok(())
@@ -29,6 +41,13 @@ pub async fn machines_only(sim: &Simulator) -> anyhow::Result<bool> {
     if !sim.store().reader().machines().await?.is_empty() {
         return Ok(false);
     }
+    add_demo_machines(sim).await?;
+    Ok(true)
+}
+
+/// The demo machines that are not registered yet.
+async fn add_demo_machines(sim: &Simulator) -> anyhow::Result<()> {
+    let have = sim.store().reader().machines().await?;
     let mut tx = sim.store().begin().await?;
     for (host, t, range, cores, mem) in [
         ("10.0.0.11", "storage", "57000-58000", 16, 65536),
@@ -37,10 +56,12 @@ pub async fn machines_only(sim: &Simulator) -> anyhow::Result<bool> {
         ("10.0.0.21", "computer", "47000-48000", 8, 32768),
         ("10.0.0.22", "computer", "47000-48000", 8, 32768),
     ] {
-        insert_machine(&mut tx, host, t, range, cores, mem).await?;
+        if !have.iter().any(|m| m.hostaddr == host && m.machine_type.map(|x| x.as_str()) == Some(t))
+        {
+            insert_machine(&mut tx, host, t, range, cores, mem).await?;
+        }
     }
-    tx.commit().await.map_err(store::db)?;
-    Ok(true)
+    tx.commit().await.map_err(store::db)
 }
 
 /// `n` extra machines, alternating storage and compute, some offline, for load tests.
