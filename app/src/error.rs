@@ -50,6 +50,15 @@ pub enum AppError {
     /// The request could not be sent, decoded or routed.
     #[error("Request failed: {0}")]
     Transport(String),
+    /// The request body is larger than the console takes.
+    #[error("The request is larger than {limit} bytes.")]
+    PayloadTooLarge { limit: usize },
+    /// The request's path is longer than the console answers.
+    #[error("The address is too long.")]
+    UriTooLong,
+    /// The request named a host this console does not answer for (DNS rebinding).
+    #[error("This console does not answer for the host {0}; open it by its address or a name it is configured for.")]
+    MisdirectedHost(String),
     /// The server could not read the request's arguments (malformed encoding, missing or
     /// mistyped fields): the browser, or whoever sent it, made a mistake.
     #[error("Bad request: {0}")]
@@ -85,6 +94,13 @@ impl AppError {
             AppError::Internal => td_string!(l, error.internal).into(),
             AppError::Transport(why) => t(td_string!(l, error.transport), why),
             AppError::BadRequest(why) => t(td_string!(l, error.bad_request), why),
+            AppError::PayloadTooLarge { limit } => {
+                fill!(td_string!(l, error.payload_too_large), limit = limit)
+            }
+            AppError::UriTooLong => td_string!(l, error.uri_too_long).into(),
+            AppError::MisdirectedHost(host) => {
+                fill!(td_string!(l, error.misdirected_host), host = host)
+            }
         }
     }
 
@@ -106,6 +122,9 @@ impl AppError {
             AppError::TooManyAttempts { .. } => 429,
             AppError::Klustron(_) | AppError::NotConfigured => 502,
             AppError::BadRequest(_) => 400,
+            AppError::PayloadTooLarge { .. } => 413,
+            AppError::UriTooLong => 414,
+            AppError::MisdirectedHost(_) => 421,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

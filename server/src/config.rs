@@ -36,6 +36,17 @@ pub struct Config {
     #[arg(long, env = "XPANEL_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: u64,
 
+    /// Host names the console answers for, besides IP addresses, `localhost` and this
+    /// machine's name (`*`: any, behind a proxy that checks the name). Requests naming
+    /// another host get 421, which stops DNS rebinding.
+    #[arg(long, env = "XPANEL_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
+
+    /// A token `/readyz` and `/metrics` require (`Authorization: Bearer <token>`); without
+    /// it they answer anyone who reaches the port (`/healthz` always does).
+    #[arg(long, env = "XPANEL_OPS_TOKEN", hide_env_values = true)]
+    pub ops_token: Option<String>,
+
     /// Log lines as `text` or as `json` (one object per line, for log collectors).
     #[arg(long, env = "XPANEL_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: crate::logging::LogFormat,

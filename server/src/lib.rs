@@ -1,6 +1,7 @@
 //! The console server as a library, so integration tests start the real thing.
 
 pub mod config;
+pub mod edge;
 pub mod healthcheck;
 pub mod logging;
 pub mod ops;

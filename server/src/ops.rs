@@ -2,7 +2,9 @@
 //! `/KunlunXPanel/readyz` (store, metadata and cluster_mgr reachable, each reported) and
 //! `/KunlunXPanel/metrics` (Prometheus text: requests by route and status, latency
 //! histograms, jobs by state, Klustron call errors). Written by hand: the format is
-//! a few lines of text and needs no extra crate.
+//! a few lines of text and needs no extra crate. Requests are labelled by the route
+//! that answered them, one label for every path no route knows, so no client can grow
+//! the number of series. `/readyz` and `/metrics` ask for `--ops-token` when it is set.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,9 +33,63 @@ struct Series {
 #[derive(Default)]
 pub struct Metrics {
     series: Mutex<BTreeMap<(String, u16), Series>>,
+    /// The routes there are, as segments (`None`: a parameter).
+    routes: Vec<Vec<Option<String>>>,
 }
 
+/// The label of requests no route answers.
+pub const UNMATCHED: &str = "unmatched";
+
 impl Metrics {
+    /// Counters labelled by the console's routes: the pages, the server functions, and
+    /// the fixed ones (assets, operations, job events).
+    pub fn new(pages: &[leptos_axum::AxumRouteListing]) -> Self {
+        let mut paths: Vec<String> = pages.iter().map(|r| r.path().to_owned()).collect();
+        paths.extend(server_fn::axum::server_fn_paths().map(|(p, _)| p.to_owned()));
+        paths.extend(
+            [
+                "/",
+                "/KunlunXPanel/",
+                app::paths::HEALTHZ,
+                app::paths::READYZ,
+                app::paths::METRICS,
+                app::backend::jobs::events::ROUTE,
+            ]
+            .map(str::to_owned),
+        );
+        Self::with_routes(paths.iter().map(String::as_str))
+    }
+
+    /// Counters for these route patterns (`:id`, `{id}` and `*rest` are parameters).
+    fn with_routes<'a>(paths: impl Iterator<Item = &'a str>) -> Self {
+        let param =
+            |seg: &str| seg.starts_with(':') || seg.starts_with('{') || seg.starts_with('*');
+        let routes = paths
+            .map(|p| p.split('/').map(|seg| (!param(seg)).then(|| seg.to_owned())).collect())
+            .collect();
+        Self { series: Mutex::default(), routes }
+    }
+
+    /// The route `path` belongs to, its parameters shown as `{id}`, or [`UNMATCHED`].
+    pub fn route_of(&self, path: &str) -> String {
+        if path.starts_with(&format!("{}/", app::paths::PKG)) {
+            return format!("{}/*", app::paths::PKG);
+        }
+        let segs: Vec<&str> = path.split('/').collect();
+        for r in &self.routes {
+            if r.len() == segs.len()
+                && r.iter().zip(&segs).all(|(p, s)| p.as_deref().map_or(!s.is_empty(), |p| p == *s))
+            {
+                return r
+                    .iter()
+                    .map(|p| p.as_deref().unwrap_or("{id}"))
+                    .collect::<Vec<_>>()
+                    .join("/");
+            }
+        }
+        UNMATCHED.to_owned()
+    }
+
     fn observe(&self, route: String, status: u16, took: Duration) {
         let secs = took.as_secs_f64();
         if let Ok(mut m) = self.series.lock() {
@@ -49,38 +105,9 @@ impl Metrics {
     }
 }
 
-/// The route a path belongs to, with ids replaced, so the number of series stays small
-/// whatever paths clients send.
-pub fn route_of(path: &str) -> String {
-    if !path.starts_with(app::paths::BASE) {
-        return "other".into();
-    }
-    if path.starts_with(app::paths::PKG) {
-        return format!("{}/*", app::paths::PKG);
-    }
-    let parts: Vec<&str> =
-        path.split('/')
-            .map(|seg| {
-                if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
-                    "{id}"
-                } else {
-                    seg
-                }
-            })
-            .collect();
-    let route = parts.join("/");
-    if route.len() > 80
-        || !route.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_-{}.".contains(&b))
-    {
-        "other".into()
-    } else {
-        route
-    }
-}
-
 /// The middleware that counts every request.
 pub async fn track(State(state): State<OpsState>, req: Request, next: Next) -> Response {
-    let route = route_of(req.uri().path());
+    let route = state.metrics.route_of(req.uri().path());
     let started = Instant::now();
     let resp = next.run(req).await;
     state.metrics.observe(route, resp.status().as_u16(), started.elapsed());
@@ -91,6 +118,29 @@ pub async fn track(State(state): State<OpsState>, req: Request, next: Next) -> R
 pub struct OpsState {
     pub app: AppState,
     pub metrics: std::sync::Arc<Metrics>,
+    /// `--ops-token`: what `/readyz` and `/metrics` require, if set.
+    pub token: Option<std::sync::Arc<str>>,
+}
+
+impl OpsState {
+    /// 401 unless the request carries the token (when one is set).
+    fn refuse(&self, headers: &axum::http::HeaderMap) -> Option<Response> {
+        let want = self.token.as_deref()?;
+        let got = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let ok = got.and_then(|g| g.strip_prefix("Bearer ")).is_some_and(|g| {
+            // Same time whatever the first wrong byte.
+            g.len() == want.len()
+                && g.bytes().zip(want.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        });
+        (!ok).then(|| {
+            (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                "ops token required\n",
+            )
+                .into_response()
+        })
+    }
 }
 
 pub async fn healthz() -> Json<serde_json::Value> {
@@ -98,7 +148,10 @@ pub async fn healthz() -> Json<serde_json::Value> {
 }
 
 /// 200 when the store, the metadata and cluster_mgr all answer; 503 naming what does not.
-pub async fn readyz(State(state): State<OpsState>) -> Response {
+pub async fn readyz(State(state): State<OpsState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(refused) = state.refuse(&headers) {
+        return refused;
+    }
     let store = match state.app.store.ping().await {
         Ok(()) => "ok".to_owned(),
         Err(e) => format!("error: {e}"),
@@ -126,7 +179,10 @@ pub async fn readyz(State(state): State<OpsState>) -> Response {
         .into_response()
 }
 
-pub async fn metrics(State(state): State<OpsState>) -> Response {
+pub async fn metrics(State(state): State<OpsState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(refused) = state.refuse(&headers) {
+        return refused;
+    }
     let mut out = String::new();
     out.push_str("# HELP xpanel_http_requests_total Requests answered, by route and status.\n");
     out.push_str("# TYPE xpanel_http_requests_total counter\n");
@@ -174,17 +230,28 @@ pub async fn metrics(State(state): State<OpsState>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::route_of;
+    use super::*;
 
     #[test]
-    fn routes_keep_cardinality_low() {
-        assert_eq!(route_of("/KunlunXPanel/jobs/42"), "/KunlunXPanel/jobs/{id}");
+    fn requests_are_labelled_by_route_and_the_unknown_by_one_label() {
+        let m = Metrics::with_routes(
+            [
+                "/KunlunXPanel/jobs/:id",
+                "/KunlunXPanel/api/jobs/{id}/events",
+                "/KunlunXPanel/machines",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(m.route_of("/KunlunXPanel/jobs/42"), "/KunlunXPanel/jobs/{id}");
         assert_eq!(
-            route_of("/KunlunXPanel/api/jobs/7/events"),
+            m.route_of("/KunlunXPanel/api/jobs/7/events"),
             "/KunlunXPanel/api/jobs/{id}/events"
         );
-        assert_eq!(route_of("/KunlunXPanel/pkg/kunlunxpanel.abc.wasm"), "/KunlunXPanel/pkg/*");
-        assert_eq!(route_of("/etc/passwd"), "other");
-        assert_eq!(route_of("/KunlunXPanel/\"}evil"), "other");
+        assert_eq!(m.route_of("/KunlunXPanel/pkg/kunlunxpanel.abc.wasm"), "/KunlunXPanel/pkg/*");
+        for unknown in
+            ["/etc/passwd", "/KunlunXPanel/\"}evil", "/KunlunXPanel/nope-1", "/KunlunXPanel/jobs/"]
+        {
+            assert_eq!(m.route_of(unknown), UNMATCHED, "{unknown}");
+        }
     }
 }

@@ -13,7 +13,6 @@ use app::{
     },
     paths,
 };
-use axum::response::IntoResponse;
 use axum::{
     http::{header, HeaderValue},
     middleware,
@@ -91,7 +90,11 @@ impl Application {
             jobs: Arc::new(app::backend::jobs::JobHub::new(config.job_policy())),
             throttle: Default::default(),
         };
-        Ok(Application { listener, router: router(state.clone()), state })
+        let edge = Edge {
+            hosts: Arc::new(crate::edge::HostPolicy::new(&config.allowed_hosts)),
+            ops_token: config.ops_token.clone().filter(|t| !t.is_empty()).map(Arc::from),
+        };
+        Ok(Application { listener, router: router(state.clone(), edge), state })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -119,9 +122,15 @@ impl Application {
     }
 }
 
+/// Settings of the edge layers.
+struct Edge {
+    hosts: Arc<crate::edge::HostPolicy>,
+    ops_token: Option<Arc<str>>,
+}
+
 /// The routes: the Leptos pages and server functions behind the access gate, redirects to
 /// the console from `/`, static files, and security headers on everything.
-fn router(state: AppState) -> Router {
+fn router(state: AppState, edge: Edge) -> Router {
     // HSTS only when the console is served over HTTPS (the same setting that marks the
     // session cookie Secure); over plain HTTP the header would be ignored or harmful.
     let hsts = state
@@ -130,7 +139,11 @@ fn router(state: AppState) -> Router {
         .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    let ops_state = ops::OpsState { app: state.clone(), metrics: Default::default() };
+    let ops_state = ops::OpsState {
+        app: state.clone(),
+        metrics: Arc::new(ops::Metrics::new(&routes)),
+        token: edge.ops_token,
+    };
     let ops_routes = Router::new()
         .route(paths::HEALTHZ, get(ops::healthz))
         .route(paths::READYZ, get(ops::readyz))
@@ -152,10 +165,12 @@ fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), gate))
-        .layer(middleware::from_fn(bad_requests))
-        // No form of this console is near this size; bigger bodies are refused unread.
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Bodies are refused past this size (server-function calls by `edge` already).
+        .layer(RequestBodyLimitLayer::new(crate::edge::MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(edge.hosts, crate::edge::edge))
         .layer(middleware::from_fn_with_state(ops_state, ops::track))
+        // A bug that panics a handler answers 500 instead of dropping the connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(CompressionLayer::new())
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
@@ -168,31 +183,6 @@ fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, hsts))
         .with_state(state)
-}
-
-/// The largest request body accepted (413 beyond).
-const MAX_BODY_BYTES: usize = 256 * 1024;
-
-/// A server function whose arguments could not be read answers 400, not 500: server_fn
-/// reports decoding failures with status 500 before our code runs, so the status is
-/// corrected here from the error it carries (`AppError::BadRequest`).
-async fn bad_requests(
-    req: axum::extract::Request,
-    next: middleware::Next,
-) -> axum::response::Response {
-    let is_api = req.uri().path().starts_with(paths::API);
-    let resp = next.run(req).await;
-    if !is_api || resp.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
-        return resp;
-    }
-    let (mut parts, body) = resp.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    if bytes.starts_with(br#"{"BadRequest""#) {
-        parts.status = axum::http::StatusCode::BAD_REQUEST;
-    }
-    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// `Cache-Control` for a compiled asset: immutable for a year when its name carries a

@@ -20,30 +20,35 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use crate::backend::auth::{cookie, guard, login as ops};
     use crate::{backend::app_state, paths};
-    let run = async {
-        let state = app_state()?;
-        let previous = guard::current_session();
-        let opened =
-            ops::log_in(&state, &username, &password, previous.as_ref(), &guard::client_addr())
-                .await?;
-        set_cookie(cookie::set_cookie(&opened.token, &state.auth));
-        // A language picked on the login page becomes the user's; otherwise the user's
-        // stored language, chosen in some browser before, becomes this one's too.
-        if let Some(l) = crate::lang::chosen_before_login() {
-            state.store.set_user_language(opened.user_id, leptos_i18n::Locale::as_str(l)).await?;
-            set_cookie(crate::lang::chosen_before_login_cookie(false));
-        } else if let Some(l) = opened.language.as_deref().and_then(crate::lang::parse_locale) {
-            set_cookie(crate::lang::set_cookie_value(l));
+    // A return address that is not a console path is refused before anything else:
+    // CR or LF in it could not even become a header.
+    if let Some(n) = next.as_deref().filter(|n| !n.is_empty()) {
+        if !is_console_path(n) {
+            return Err(AppError::BadRequest(
+                "the return address must be a path under /KunlunXPanel/".into(),
+            ));
         }
-        let target = if opened.must_change_password {
-            paths::CHANGE_PASSWORD.to_owned()
-        } else {
-            safe_next(next.as_deref())
-        };
-        leptos_axum::redirect(&target);
-        Ok(())
+    }
+    let state = app_state()?;
+    let previous = guard::current_session();
+    let opened =
+        ops::log_in(&state, &username, &password, previous.as_ref(), &guard::client_addr()).await?;
+    set_cookie(cookie::set_cookie(&opened.token, &state.auth));
+    // A language picked on the login page becomes the user's; otherwise the user's
+    // stored language, chosen in some browser before, becomes this one's too.
+    if let Some(l) = crate::lang::chosen_before_login() {
+        state.store.set_user_language(opened.user_id, leptos_i18n::Locale::as_str(l)).await?;
+        set_cookie(crate::lang::chosen_before_login_cookie(false));
+    } else if let Some(l) = opened.language.as_deref().and_then(crate::lang::parse_locale) {
+        set_cookie(crate::lang::set_cookie_value(l));
+    }
+    let target = if opened.must_change_password {
+        paths::CHANGE_PASSWORD.to_owned()
+    } else {
+        safe_next(next.as_deref())
     };
-    super::finish(run.await)
+    leptos_axum::redirect(&target);
+    Ok(())
 }
 
 /// Changes the password of the logged-in user, ends all of that user's sessions and opens
@@ -56,23 +61,20 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::backend::auth::{cookie, guard, login as ops};
     use crate::{backend::app_state, paths};
-    let run = async {
-        let session = guard::require_session()?;
-        let state = app_state()?;
-        let token = ops::change_password(
-            &state,
-            &session,
-            &current_password,
-            &new_password,
-            &confirm_password,
-            &guard::client_addr(),
-        )
-        .await?;
-        set_cookie(cookie::set_cookie(&token, &state.auth));
-        leptos_axum::redirect(paths::HOME);
-        Ok(())
-    };
-    super::finish(run.await)
+    let session = guard::require_session()?;
+    let state = app_state()?;
+    let token = ops::change_password(
+        &state,
+        &session,
+        &current_password,
+        &new_password,
+        &confirm_password,
+        &guard::client_addr(),
+    )
+    .await?;
+    set_cookie(cookie::set_cookie(&token, &state.auth));
+    leptos_axum::redirect(paths::HOME);
+    Ok(())
 }
 
 /// Ends the session on the server and removes the cookie.
@@ -80,22 +82,19 @@ pub async fn change_password(
 pub async fn logout() -> Result<(), AppError> {
     use crate::backend::auth::{cookie, guard, login as ops};
     use crate::{backend::app_state, paths};
-    let run = async {
-        let session = guard::require_session()?;
-        let state = app_state()?;
-        ops::log_out(&state, &session, &guard::client_addr()).await?;
-        set_cookie(cookie::clear_cookie(&state.auth));
-        leptos_axum::redirect(paths::LOGIN);
-        Ok(())
-    };
-    super::finish(run.await)
+    let session = guard::require_session()?;
+    let state = app_state()?;
+    ops::log_out(&state, &session, &guard::client_addr()).await?;
+    set_cookie(cookie::clear_cookie(&state.auth));
+    leptos_axum::redirect(paths::LOGIN);
+    Ok(())
 }
 
 /// The logged-in user (for the header).
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<UserView, AppError> {
     use crate::backend::auth::guard;
-    super::finish(guard::require_user().map(|s| UserView { name: s.user_name }))
+    guard::require_user().map(|s| UserView { name: s.user_name })
 }
 
 #[cfg(feature = "ssr")]
@@ -107,19 +106,27 @@ pub(crate) fn set_cookie(value: String) {
     }
 }
 
-/// `next` only if it is a console path; never another site.
+/// A path of this console: `/KunlunXPanel` or under `/KunlunXPanel/`, printable ASCII
+/// only (no CR, LF, space or control character), no `//`, `\` or dot segments (plain
+/// or escaped), at most 1024 bytes.
+#[cfg(feature = "ssr")]
+fn is_console_path(n: &str) -> bool {
+    use crate::paths;
+    (n == paths::BASE || n.starts_with(&format!("{}/", paths::BASE)))
+        && n.len() <= 1024
+        && n.bytes().all(|b| (0x21..0x7f).contains(&b))
+        && !n.contains("//")
+        && !n.contains('\\')
+        && !n.split(['/', '?', '#']).any(|seg| seg == ".." || seg == ".")
+        && !n.to_ascii_lowercase().contains("%2e")
+}
+
+/// `next` only if it is a console path other than the login page; never another site.
 #[cfg(feature = "ssr")]
 fn safe_next(next: Option<&str>) -> String {
     use crate::paths;
     match next {
-        Some(n)
-            if n.starts_with(paths::BASE)
-                && !n.starts_with(paths::LOGIN)
-                && !n.contains("//")
-                && !n.contains('\\') =>
-        {
-            n.to_owned()
-        }
+        Some(n) if is_console_path(n) && !n.starts_with(paths::LOGIN) => n.to_owned(),
         _ => paths::HOME.to_owned(),
     }
 }
@@ -135,5 +142,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/KunlunXPanel");
         assert_eq!(safe_next(Some("/KunlunXPanel//evil")), "/KunlunXPanel");
         assert_eq!(safe_next(None), "/KunlunXPanel");
+        assert_eq!(safe_next(Some("/KunlunXPanel/x\r\nSet-Cookie: a=b")), "/KunlunXPanel");
+        assert_eq!(safe_next(Some("/KunlunXPanelevil")), "/KunlunXPanel");
+        assert!(!super::is_console_path("/KunlunXPanel/a b"));
+        assert!(!super::is_console_path("/KunlunXPanel/é"));
     }
 }

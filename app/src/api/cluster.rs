@@ -14,11 +14,8 @@ use leptos::prelude::*;
 
 #[server(endpoint = "clusters/get")]
 pub async fn get_cluster(id: i64) -> Result<ClusterDetail, AppError> {
-    let run = async {
-        guard::require_user()?;
-        clusters::load(id).await
-    };
-    super::finish(run.await)
+    guard::require_user()?;
+    clusters::load(id).await
 }
 
 /// Adds `comps` compute nodes (on `hosts`, or where cluster_mgr chooses).
@@ -29,21 +26,17 @@ pub async fn add_comps(
     #[server(default)] hosts: Vec<String>,
 ) -> Result<i64, AppError> {
     use klustron::jobs::{AddComps, MachineType};
-    let run = async {
-        let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
-        let c = clusters::checked(cluster_id, &ClusterChange::AddComps, None).await?;
-        let n = clusters::count("comps", &comps)?;
-        let hosts =
-            clusters::hosts_with_room(MachineType::Computer, &hosts, usize::from(n)).await?;
-        let job = AddComps {
-            cluster_id: clusters::cm_id(c.id)?,
-            nick_name: c.nick_name.clone(),
-            comps: n,
-            computer_iplists: hosts,
-        };
-        clusters::submit(&who, &c, &job).await
+    let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
+    let c = clusters::checked(cluster_id, &ClusterChange::AddComps, None).await?;
+    let n = clusters::count("comps", &comps)?;
+    let hosts = clusters::hosts_with_room(MachineType::Computer, &hosts, usize::from(n)).await?;
+    let job = AddComps {
+        cluster_id: clusters::cm_id(c.id)?,
+        nick_name: c.nick_name.clone(),
+        comps: n,
+        computer_iplists: hosts,
     };
-    super::finish(run.await)
+    clusters::submit(&who, &c, &job).await
 }
 
 /// Adds `shards` shards of `replicas` storage nodes each.
@@ -55,23 +48,20 @@ pub async fn add_shards(
     #[server(default)] hosts: Vec<String>,
 ) -> Result<i64, AppError> {
     use klustron::jobs::{AddShards, MachineType};
-    let run = async {
-        let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
-        let c = clusters::checked(cluster_id, &ClusterChange::AddShards, None).await?;
-        let s = clusters::count("shards", &shards)?;
-        let r = clusters::count("replicas", &replicas)?;
-        let room = usize::from(s) * usize::from(r);
-        let hosts = clusters::hosts_with_room(MachineType::Storage, &hosts, room).await?;
-        let job = AddShards {
-            cluster_id: clusters::cm_id(c.id)?,
-            nick_name: c.nick_name.clone(),
-            shards: s,
-            nodes: r,
-            storage_iplists: hosts,
-        };
-        clusters::submit(&who, &c, &job).await
+    let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
+    let c = clusters::checked(cluster_id, &ClusterChange::AddShards, None).await?;
+    let s = clusters::count("shards", &shards)?;
+    let r = clusters::count("replicas", &replicas)?;
+    let room = usize::from(s) * usize::from(r);
+    let hosts = clusters::hosts_with_room(MachineType::Storage, &hosts, room).await?;
+    let job = AddShards {
+        cluster_id: clusters::cm_id(c.id)?,
+        nick_name: c.nick_name.clone(),
+        shards: s,
+        nodes: r,
+        storage_iplists: hosts,
     };
-    super::finish(run.await)
+    clusters::submit(&who, &c, &job).await
 }
 
 /// Adds `nodes` storage nodes (replicas) to shard `shard_id`.
@@ -83,36 +73,28 @@ pub async fn add_nodes(
     #[server(default)] hosts: Vec<String>,
 ) -> Result<i64, AppError> {
     use klustron::jobs::{AddNodes, MachineType};
-    let run = async {
-        let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
-        let c = clusters::checked(cluster_id, &ClusterChange::AddNodes { shard_id }, None).await?;
-        let n = clusters::count("nodes", &nodes)?;
-        let hosts = clusters::hosts_with_room(MachineType::Storage, &hosts, usize::from(n)).await?;
-        let job = AddNodes {
-            cluster_id: clusters::cm_id(c.id)?,
-            nick_name: c.nick_name.clone(),
-            shard_id: Some(clusters::cm_id(shard_id)?),
-            nodes: n,
-            storage_iplists: hosts,
-        };
-        clusters::submit(&who, &c, &job).await
+    let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
+    let c = clusters::checked(cluster_id, &ClusterChange::AddNodes { shard_id }, None).await?;
+    let n = clusters::count("nodes", &nodes)?;
+    let hosts = clusters::hosts_with_room(MachineType::Storage, &hosts, usize::from(n)).await?;
+    let job = AddNodes {
+        cluster_id: clusters::cm_id(c.id)?,
+        nick_name: c.nick_name.clone(),
+        shard_id: Some(clusters::cm_id(shard_id)?),
+        nodes: n,
+        storage_iplists: hosts,
     };
-    super::finish(run.await)
+    clusters::submit(&who, &c, &job).await
 }
 
 /// Deletes the cluster; `confirm` must be its business name (or name).
 #[server(endpoint = "clusters/delete")]
 pub async fn delete_cluster(cluster_id: i64, confirm: String) -> Result<i64, AppError> {
     use klustron::jobs::DeleteCluster;
-    let run = async {
-        let who = guard::require(Privilege::ClusterDelete, Some(cluster_id)).await?;
-        let c =
-            clusters::checked(cluster_id, &ClusterChange::DeleteCluster, Some(&confirm)).await?;
-        let job =
-            DeleteCluster { cluster_id: clusters::cm_id(c.id)?, nick_name: c.nick_name.clone() };
-        clusters::submit(&who, &c, &job).await
-    };
-    super::finish(run.await)
+    let who = guard::require(Privilege::ClusterDelete, Some(cluster_id)).await?;
+    let c = clusters::checked(cluster_id, &ClusterChange::DeleteCluster, Some(&confirm)).await?;
+    let job = DeleteCluster { cluster_id: clusters::cm_id(c.id)?, nick_name: c.nick_name.clone() };
+    clusters::submit(&who, &c, &job).await
 }
 
 /// Deletes a shard (never the last one); `confirm` must be the shard's name.
@@ -123,35 +105,27 @@ pub async fn delete_shard(
     confirm: String,
 ) -> Result<i64, AppError> {
     use klustron::jobs::DeleteShard;
-    let run = async {
-        let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
-        let change = ClusterChange::DeleteShard { shard_id };
-        let c = clusters::checked(cluster_id, &change, Some(&confirm)).await?;
-        let job = DeleteShard {
-            cluster_id: clusters::cm_id(c.id)?,
-            shard_id: clusters::cm_id(shard_id)?,
-        };
-        clusters::submit(&who, &c, &job).await
-    };
-    super::finish(run.await)
+    let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
+    let change = ClusterChange::DeleteShard { shard_id };
+    let c = clusters::checked(cluster_id, &change, Some(&confirm)).await?;
+    let job =
+        DeleteShard { cluster_id: clusters::cm_id(c.id)?, shard_id: clusters::cm_id(shard_id)? };
+    clusters::submit(&who, &c, &job).await
 }
 
 /// Deletes a compute node (never the last one); `confirm` must be the node's name.
 #[server(endpoint = "clusters/delete_comp")]
 pub async fn delete_comp(cluster_id: i64, comp_id: i64, confirm: String) -> Result<i64, AppError> {
     use klustron::jobs::DeleteComp;
-    let run = async {
-        let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
-        let change = ClusterChange::DeleteComp { comp_id };
-        let c = clusters::checked(cluster_id, &change, Some(&confirm)).await?;
-        let job = DeleteComp {
-            cluster_id: clusters::cm_id(c.id)?,
-            nick_name: c.nick_name.clone(),
-            comp_id: clusters::cm_id(comp_id)?,
-        };
-        clusters::submit(&who, &c, &job).await
+    let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
+    let change = ClusterChange::DeleteComp { comp_id };
+    let c = clusters::checked(cluster_id, &change, Some(&confirm)).await?;
+    let job = DeleteComp {
+        cluster_id: clusters::cm_id(c.id)?,
+        nick_name: c.nick_name.clone(),
+        comp_id: clusters::cm_id(comp_id)?,
     };
-    super::finish(run.await)
+    clusters::submit(&who, &c, &job).await
 }
 
 /// Deletes a storage node (a replica, never the primary nor a shard's last node);
@@ -165,17 +139,14 @@ pub async fn delete_node(
     confirm: String,
 ) -> Result<i64, AppError> {
     use klustron::jobs::DeleteNode;
-    let run = async {
-        let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
-        let change = ClusterChange::DeleteNode { shard_id, host: hostaddr.clone(), port };
-        let c = clusters::checked(cluster_id, &change, Some(&confirm)).await?;
-        let job = DeleteNode {
-            cluster_id: clusters::cm_id(c.id)?,
-            shard_id: clusters::cm_id(shard_id)?,
-            hostaddr,
-            port,
-        };
-        clusters::submit(&who, &c, &job).await
+    let who = guard::require(Privilege::ClusterScale, Some(cluster_id)).await?;
+    let change = ClusterChange::DeleteNode { shard_id, host: hostaddr.clone(), port };
+    let c = clusters::checked(cluster_id, &change, Some(&confirm)).await?;
+    let job = DeleteNode {
+        cluster_id: clusters::cm_id(c.id)?,
+        shard_id: clusters::cm_id(shard_id)?,
+        hostaddr,
+        port,
     };
-    super::finish(run.await)
+    clusters::submit(&who, &c, &job).await
 }

@@ -56,12 +56,9 @@ impl ClusterPlan {
 #[server(endpoint = "clusters/machines")]
 pub async fn offered_machines() -> Result<Vec<OfferedMachine>, AppError> {
     use crate::backend::{auth::guard, cluster_plan, klustron::klustron};
-    let run = async {
-        guard::require_user()?;
-        let machines = klustron()?.meta().await?.machines().await?;
-        Ok(cluster_plan::offered(&machines))
-    };
-    super::finish(run.await)
+    guard::require_user()?;
+    let machines = klustron()?.meta().await?.machines().await?;
+    Ok(cluster_plan::offered(&machines))
 }
 
 /// Validates the draft and previews the placement against the metadata as it is now.
@@ -69,13 +66,10 @@ pub async fn offered_machines() -> Result<Vec<OfferedMachine>, AppError> {
 #[server(endpoint = "clusters/plan")]
 pub async fn plan_cluster(draft: ClusterDraft) -> Result<ClusterPlan, AppError> {
     use crate::backend::{auth::guard, cluster_plan, klustron::klustron};
-    let run = async {
-        guard::require_user()?;
-        let valid = cluster_plan::validated(crate::lang::request_locale(), &draft)?;
-        let machines = klustron()?.meta().await?.machines().await?;
-        Ok(cluster_plan::plan(crate::lang::request_locale(), &valid, &machines))
-    };
-    super::finish(run.await)
+    guard::require_user()?;
+    let valid = cluster_plan::validated(crate::lang::request_locale(), &draft)?;
+    let machines = klustron()?.meta().await?.machines().await?;
+    Ok(cluster_plan::plan(crate::lang::request_locale(), &valid, &machines))
 }
 
 /// Submits `create_cluster` after validating the draft and re-running the pre-checks
@@ -83,17 +77,14 @@ pub async fn plan_cluster(draft: ClusterDraft) -> Result<ClusterPlan, AppError> 
 #[server(endpoint = "clusters/create")]
 pub async fn create_cluster(draft: ClusterDraft) -> Result<i64, AppError> {
     use crate::backend::{app_state, auth::guard, cluster_plan, jobs, klustron::klustron};
-    let run = async {
-        let who = guard::require(crate::domain::access::Privilege::ClusterCreate, None).await?;
-        let valid = cluster_plan::validated(crate::lang::request_locale(), &draft)?;
-        let machines = klustron()?.meta().await?.machines().await?;
-        let plan = cluster_plan::plan(crate::lang::request_locale(), &valid, &machines);
-        if let Some(failed) = plan.checks.iter().find(|c| !c.ok) {
-            return Err(AppError::invalid("", failed.text.clone()));
-        }
-        let job = cluster_plan::create_job(&valid);
-        let target = valid.nick_name.clone();
-        jobs::submit(&app_state()?, &who, &guard::client_addr(), &target, &job).await
-    };
-    super::finish(run.await)
+    let who = guard::require(crate::domain::access::Privilege::ClusterCreate, None).await?;
+    let valid = cluster_plan::validated(crate::lang::request_locale(), &draft)?;
+    let machines = klustron()?.meta().await?.machines().await?;
+    let plan = cluster_plan::plan(crate::lang::request_locale(), &valid, &machines);
+    if let Some(failed) = plan.checks.iter().find(|c| !c.ok) {
+        return Err(AppError::invalid("", failed.text.clone()));
+    }
+    let job = cluster_plan::create_job(&valid);
+    let target = valid.nick_name.clone();
+    jobs::submit(&app_state()?, &who, &guard::client_addr(), &target, &job).await
 }

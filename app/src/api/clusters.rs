@@ -60,60 +60,57 @@ pub struct ClusterPage {
 #[server(endpoint = "clusters/list")]
 pub async fn list_clusters(query: ClusterListQuery) -> Result<ClusterPage, AppError> {
     use crate::backend::{auth::guard, klustron::klustron};
-    let run = async {
-        guard::require_user()?;
-        let search = query.search.trim();
-        if search.chars().count() > 64 || search.chars().any(char::is_control) {
-            return Err(AppError::invalid(
-                "search",
-                td_string!(
-                    crate::lang::request_locale(),
-                    api_clusters.search_at_most_64_characters
-                ),
-            ));
-        }
-        let page = query.page.clamp(1, 1_000_000);
-        let meta = klustron()?.meta().await?;
-        let (clusters, total) = meta
-            .clusters_page(search, i64::from(PER_PAGE), i64::from(page - 1) * i64::from(PER_PAGE))
-            .await?;
-        // Two queries for the whole page, not two per cluster.
-        let ids: Vec<i64> = clusters.iter().map(|c| c.id).collect();
-        let mut comps = meta.comp_nodes_of(&ids).await?;
-        let shard_counts = meta.shard_counts(&ids).await?;
-        let rows = clusters
-            .into_iter()
-            .map(|c| {
-                let (mine, rest): (Vec<_>, Vec<_>) =
-                    comps.drain(..).partition(|n| n.db_cluster_id == c.id);
-                comps = rest;
-                ClusterRow {
-                    id: c.id,
-                    shards: shard_counts
-                        .iter()
-                        .find(|(id, _)| *id == c.id)
-                        .map_or(0, |(_, n)| *n as usize),
-                    comp_user: c
-                        .memo
-                        .as_ref()
-                        .and_then(|m| m.computer_user.clone())
-                        .unwrap_or_else(|| "abc".to_owned()),
-                    managed: c.memo.is_some(),
-                    name: c.name,
-                    nick_name: c.nick_name,
-                    ha_mode: c.ha_mode.map(|m| m.as_str().to_owned()).unwrap_or_default(),
-                    status: c.status,
-                    created: c.when_created,
-                    comps: mine.into_iter().map(comp_row).collect(),
-                }
-            })
-            .collect();
-        let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
-            .unwrap_or(u32::MAX)
-            .max(1);
-        Ok(ClusterPage { rows, total, page, pages })
-    };
-    super::finish(run.await)
+    guard::require_user()?;
+    let search = query.search.trim();
+    let l = crate::lang::request_locale();
+    if search.chars().count() > 64 {
+        let msg = td_string!(l, api_clusters.search_at_most_64_characters);
+        return Err(AppError::invalid("search", msg));
+    }
+    if search.chars().any(char::is_control) {
+        let msg = td_string!(l, api_clusters.search_no_control_characters);
+        return Err(AppError::invalid("search", msg));
+    }
+    let page = query.page.clamp(1, 1_000_000);
+    let meta = klustron()?.meta().await?;
+    let (clusters, total) = meta
+        .clusters_page(search, i64::from(PER_PAGE), i64::from(page - 1) * i64::from(PER_PAGE))
+        .await?;
+    // Two queries for the whole page, not two per cluster.
+    let ids: Vec<i64> = clusters.iter().map(|c| c.id).collect();
+    let mut comps = meta.comp_nodes_of(&ids).await?;
+    let shard_counts = meta.shard_counts(&ids).await?;
+    let rows = clusters
+        .into_iter()
+        .map(|c| {
+            let (mine, rest): (Vec<_>, Vec<_>) =
+                comps.drain(..).partition(|n| n.db_cluster_id == c.id);
+            comps = rest;
+            ClusterRow {
+                id: c.id,
+                shards: shard_counts
+                    .iter()
+                    .find(|(id, _)| *id == c.id)
+                    .map_or(0, |(_, n)| *n as usize),
+                comp_user: c
+                    .memo
+                    .as_ref()
+                    .and_then(|m| m.computer_user.clone())
+                    .unwrap_or_else(|| "abc".to_owned()),
+                managed: c.memo.is_some(),
+                name: c.name,
+                nick_name: c.nick_name,
+                ha_mode: c.ha_mode.map(|m| m.as_str().to_owned()).unwrap_or_default(),
+                status: c.status,
+                created: c.when_created,
+                comps: mine.into_iter().map(comp_row).collect(),
+            }
+        })
+        .collect();
+    let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    Ok(ClusterPage { rows, total, page, pages })
 }
 
 #[cfg(feature = "ssr")]

@@ -34,39 +34,30 @@ pub struct JobPage {
 #[server(endpoint = "jobs/get")]
 pub async fn get_job(id: i64) -> Result<JobView, AppError> {
     use crate::backend::{app_state, auth::guard, jobs};
-    let run = async {
-        guard::require_user()?;
-        jobs::view_of(&app_state()?, id).await
-    };
-    super::finish(run.await)
+    guard::require_user()?;
+    jobs::view_of(&app_state()?, id).await
 }
 
 /// Jobs the console submitted, newest first.
 #[server(endpoint = "jobs/list")]
 pub async fn list_jobs(query: JobListQuery) -> Result<JobPage, AppError> {
     use crate::backend::{app_state, auth::guard, jobs};
-    let run = async {
-        guard::require_user()?;
-        let status = match query.status.as_str() {
-            "" => None,
-            s @ ("running" | "done" | "failed") => Some(s),
-            _ => {
-                return Err(AppError::invalid(
-                    "status",
-                    td_string!(
-                        crate::lang::request_locale(),
-                        api_jobs.status_running_done_or_failed
-                    ),
-                ))
-            }
-        };
-        let page = query.page.clamp(1, 1_000_000);
-        let state = app_state()?;
-        let (rows, total) = jobs::page(&state, status, PER_PAGE, page).await?;
-        let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
-            .unwrap_or(u32::MAX)
-            .max(1);
-        Ok(JobPage { rows, total, page, pages })
+    guard::require_user()?;
+    let status = match query.status.as_str() {
+        "" => None,
+        s @ ("running" | "done" | "failed") => Some(s),
+        _ => {
+            return Err(AppError::invalid(
+                "status",
+                td_string!(crate::lang::request_locale(), api_jobs.status_running_done_or_failed),
+            ))
+        }
     };
-    super::finish(run.await)
+    let page = query.page.clamp(1, 1_000_000);
+    let state = app_state()?;
+    let (rows, total) = jobs::page(&state, status, PER_PAGE, page).await?;
+    let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    Ok(JobPage { rows, total, page, pages })
 }

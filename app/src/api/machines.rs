@@ -79,74 +79,67 @@ pub struct InstanceRow {
 pub async fn list_machines(query: MachineListQuery) -> Result<MachinePage, AppError> {
     use crate::backend::{auth::guard, klustron::klustron};
     use klustron::metadata::{MachineQuery, MachineSort};
-    let run = async {
-        guard::require_user()?;
-        let q = query;
-        let search = q.search.trim();
-        if search.len() > 45
-            || !search.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
-        {
-            return Err(AppError::invalid(
-                "search",
-                td_string!(
-                    crate::lang::request_locale(),
-                    api_machines.search_by_ip_address_digits_a
-                ),
-            ));
-        }
-        let kind = match q.kind.as_str() {
-            "" => None,
-            k => Some(
-                klustron::jobs::MachineType::parse(k)
-                    .ok_or_else(|| AppError::invalid("kind", "Unknown machine type"))?,
-            ),
-        };
-        let status = match q.status.as_str() {
-            "" => None,
-            s @ ("running" | "idle" | "dead") => Some(s.to_owned()),
-            _ => return Err(AppError::invalid("status", "Unknown status")),
-        };
-        let sort = match q.sort.as_str() {
-            "" | "host" => MachineSort::Host,
-            "type" => MachineSort::Type,
-            "status" => MachineSort::Status,
-            "cores" => MachineSort::Cores,
-            "memory" => MachineSort::Memory,
-            "rack" => MachineSort::Rack,
-            _ => return Err(AppError::invalid("sort", "Unknown sort column")),
-        };
-        let page = q.page.clamp(1, 1_000_000);
-        let meta = klustron()?.meta().await?;
-        let (machines, total) = meta
-            .machines_page(&MachineQuery {
-                host_contains: search.to_owned(),
-                machine_type: kind,
-                node_stats: status,
-                sort,
-                descending: q.descending,
-                limit: i64::from(PER_PAGE),
-                offset: i64::from(page - 1) * i64::from(PER_PAGE),
-            })
-            .await?;
-        let mut out = MachinePage {
-            total,
-            page,
-            pages: u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
-                .unwrap_or(u32::MAX)
-                .max(1),
-            ..MachinePage::default()
-        };
-        for (state, n) in meta.machine_stats().await? {
-            match state.as_str() {
-                "running" => out.online += n,
-                "idle" => out.idle += n,
-                _ => out.offline += n,
-            }
-        }
-        out.rows = machines.into_iter().map(row).collect();
-        Ok(out)
+    guard::require_user()?;
+    let q = query;
+    let search = q.search.trim();
+    if search.len() > 45 || !search.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
+    {
+        return Err(AppError::invalid(
+            "search",
+            td_string!(crate::lang::request_locale(), api_machines.search_by_ip_address_digits_a),
+        ));
+    }
+    let kind = match q.kind.as_str() {
+        "" => None,
+        k => Some(
+            klustron::jobs::MachineType::parse(k)
+                .ok_or_else(|| AppError::invalid("kind", "Unknown machine type"))?,
+        ),
     };
-    super::finish(run.await)
+    let status = match q.status.as_str() {
+        "" => None,
+        s @ ("running" | "idle" | "dead") => Some(s.to_owned()),
+        _ => return Err(AppError::invalid("status", "Unknown status")),
+    };
+    let sort = match q.sort.as_str() {
+        "" | "host" => MachineSort::Host,
+        "type" => MachineSort::Type,
+        "status" => MachineSort::Status,
+        "cores" => MachineSort::Cores,
+        "memory" => MachineSort::Memory,
+        "rack" => MachineSort::Rack,
+        _ => return Err(AppError::invalid("sort", "Unknown sort column")),
+    };
+    let page = q.page.clamp(1, 1_000_000);
+    let meta = klustron()?.meta().await?;
+    let (machines, total) = meta
+        .machines_page(&MachineQuery {
+            host_contains: search.to_owned(),
+            machine_type: kind,
+            node_stats: status,
+            sort,
+            descending: q.descending,
+            limit: i64::from(PER_PAGE),
+            offset: i64::from(page - 1) * i64::from(PER_PAGE),
+        })
+        .await?;
+    let mut out = MachinePage {
+        total,
+        page,
+        pages: u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
+            .unwrap_or(u32::MAX)
+            .max(1),
+        ..MachinePage::default()
+    };
+    for (state, n) in meta.machine_stats().await? {
+        match state.as_str() {
+            "running" => out.online += n,
+            "idle" => out.idle += n,
+            _ => out.offline += n,
+        }
+    }
+    out.rows = machines.into_iter().map(row).collect();
+    Ok(out)
 }
 
 #[cfg(feature = "ssr")]
@@ -177,74 +170,66 @@ fn row(m: klustron::metadata::Machine) -> MachineRow {
 pub async fn machine_instances(hostaddr: String) -> Result<Vec<InstanceRow>, AppError> {
     use crate::backend::{auth::guard, klustron::klustron};
     use klustron::metadata::model::MemberState;
-    let run = async {
-        guard::require_user()?;
-        let host: std::net::IpAddr = hostaddr
-            .trim()
-            .parse()
-            .map_err(|_| AppError::invalid("hostaddr", "Not an IP address"))?;
-        let meta = klustron()?.meta().await?;
-        let (storage, compute) = meta.instances_on(&host.to_string()).await?;
-        let names = meta.cluster_names().await?;
-        let cluster = |id: i64| {
-            names
-                .iter()
-                .find(|(cid, ..)| *cid == id)
-                .map(
-                    |(_, name, nick)| {
-                        if nick.is_empty() {
-                            name.clone()
-                        } else {
-                            format!("{nick} ({name})")
-                        }
-                    },
-                )
-                .unwrap_or_else(|| format!("cluster {id}"))
-        };
-        let mut out: Vec<InstanceRow> = storage
-            .into_iter()
-            .map(|n| InstanceRow {
-                kind: "storage".into(),
-                cluster: cluster(n.db_cluster_id),
-                part: format!("shard {}", n.shard_id),
-                port: n.port,
-                role: match n.member_state {
-                    MemberState::Source => "primary · 主".into(),
-                    MemberState::Replica => "replica · 备".into(),
-                    MemberState::Unknown(s) => s,
+    guard::require_user()?;
+    let host: std::net::IpAddr =
+        hostaddr.trim().parse().map_err(|_| AppError::invalid("hostaddr", "Not an IP address"))?;
+    let meta = klustron()?.meta().await?;
+    let (storage, compute) = meta.instances_on(&host.to_string()).await?;
+    let names = meta.cluster_names().await?;
+    let cluster = |id: i64| {
+        names
+            .iter()
+            .find(|(cid, ..)| *cid == id)
+            .map(
+                |(_, name, nick)| {
+                    if nick.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{nick} ({name})")
+                    }
                 },
-                status: n.status.as_str().to_owned(),
-            })
-            .collect();
-        out.extend(compute.into_iter().map(|c| InstanceRow {
-            kind: "computer".into(),
-            cluster: cluster(c.db_cluster_id),
-            part: c.name,
-            port: c.port,
-            role: format!(
-                "PostgreSQL {}, MySQL {}{}",
-                c.port,
-                c.mysql_port,
-                if c.mysql_port_derived { "*" } else { "" }
-            ),
-            status: c.status.as_str().to_owned(),
-        }));
-        Ok(out)
+            )
+            .unwrap_or_else(|| format!("cluster {id}"))
     };
-    super::finish(run.await)
+    let mut out: Vec<InstanceRow> = storage
+        .into_iter()
+        .map(|n| InstanceRow {
+            kind: "storage".into(),
+            cluster: cluster(n.db_cluster_id),
+            part: format!("shard {}", n.shard_id),
+            port: n.port,
+            role: match n.member_state {
+                MemberState::Source => "primary · 主".into(),
+                MemberState::Replica => "replica · 备".into(),
+                MemberState::Unknown(s) => s,
+            },
+            status: n.status.as_str().to_owned(),
+        })
+        .collect();
+    out.extend(compute.into_iter().map(|c| InstanceRow {
+        kind: "computer".into(),
+        cluster: cluster(c.db_cluster_id),
+        part: c.name,
+        port: c.port,
+        role: format!(
+            "PostgreSQL {}, MySQL {}{}",
+            c.port,
+            c.mysql_port,
+            if c.mysql_port_derived { "*" } else { "" }
+        ),
+        status: c.status.as_str().to_owned(),
+    }));
+    Ok(out)
 }
 
 /// Submits `create_machine`; returns the console's job id to follow.
 #[server(endpoint = "machines/add")]
 pub async fn add_machine(form: MachineForm) -> Result<i64, AppError> {
     use crate::backend::{app_state, auth::guard, jobs};
-    let run = async {
-        let who = guard::require(crate::domain::access::Privilege::MachineAdd, None).await?;
-        let m = validated(&form)?;
-        let job = klustron::jobs::CreateMachine(spec(&m));
-        jobs::submit(&app_state()?, &who, &guard::client_addr(), &target(&m), &job).await
-    };
-    super::finish(run.await)
+    let who = guard::require(crate::domain::access::Privilege::MachineAdd, None).await?;
+    let m = validated(&form)?;
+    let job = klustron::jobs::CreateMachine(spec(&m));
+    jobs::submit(&app_state()?, &who, &guard::client_addr(), &target(&m), &job).await
 }
 
 /// Submits `update_machine`. Host, type and rack are fixed once a machine exists (as in
@@ -252,15 +237,12 @@ pub async fn add_machine(form: MachineForm) -> Result<i64, AppError> {
 #[server(endpoint = "machines/edit")]
 pub async fn edit_machine(form: MachineForm) -> Result<i64, AppError> {
     use crate::backend::{app_state, auth::guard, jobs, klustron::klustron};
-    let run = async {
-        let who = guard::require(crate::domain::access::Privilege::MachineEdit, None).await?;
-        let mut m = validated(&form)?;
-        let existing = find(&klustron()?.meta().await?, &m.hostaddr, m.kind).await?;
-        m.rack_id = existing.rack_id;
-        let job = klustron::jobs::UpdateMachine(spec(&m));
-        jobs::submit(&app_state()?, &who, &guard::client_addr(), &target(&m), &job).await
-    };
-    super::finish(run.await)
+    let who = guard::require(crate::domain::access::Privilege::MachineEdit, None).await?;
+    let mut m = validated(&form)?;
+    let existing = find(&klustron()?.meta().await?, &m.hostaddr, m.kind).await?;
+    m.rack_id = existing.rack_id;
+    let job = klustron::jobs::UpdateMachine(spec(&m));
+    jobs::submit(&app_state()?, &who, &guard::client_addr(), &target(&m), &job).await
 }
 
 /// Submits `delete_machine`. `confirm` must repeat the address (typed confirmation).
@@ -271,33 +253,25 @@ pub async fn delete_machine(
     confirm: String,
 ) -> Result<i64, AppError> {
     use crate::backend::{app_state, auth::guard, jobs, klustron::klustron};
-    let run = async {
-        let who = guard::require(crate::domain::access::Privilege::MachineDelete, None).await?;
-        let host: std::net::IpAddr = hostaddr
-            .trim()
-            .parse()
-            .map_err(|_| AppError::invalid("hostaddr", "Not an IP address"))?;
-        let kind = MachineKind::parse(&machine_type)
-            .ok_or_else(|| AppError::invalid("machine_type", "Choose storage or compute"))?;
-        if confirm.trim() != hostaddr.trim() {
-            return Err(AppError::invalid(
-                "confirm",
-                td_string!(
-                    crate::lang::request_locale(),
-                    api_machines.type_the_machine_s_ip_address
-                ),
-            ));
-        }
-        let host = host.to_string();
-        find(&klustron()?.meta().await?, &host, kind).await?;
-        let job = klustron::jobs::DeleteMachine {
-            hostaddr: host.clone(),
-            machine_type: machine_type_of(kind),
-        };
-        let target = format!("{host} {}", kind.as_str());
-        jobs::submit(&app_state()?, &who, &guard::client_addr(), &target, &job).await
+    let who = guard::require(crate::domain::access::Privilege::MachineDelete, None).await?;
+    let host: std::net::IpAddr =
+        hostaddr.trim().parse().map_err(|_| AppError::invalid("hostaddr", "Not an IP address"))?;
+    let kind = MachineKind::parse(&machine_type)
+        .ok_or_else(|| AppError::invalid("machine_type", "Choose storage or compute"))?;
+    if confirm.trim() != hostaddr.trim() {
+        return Err(AppError::invalid(
+            "confirm",
+            td_string!(crate::lang::request_locale(), api_machines.type_the_machine_s_ip_address),
+        ));
+    }
+    let host = host.to_string();
+    find(&klustron()?.meta().await?, &host, kind).await?;
+    let job = klustron::jobs::DeleteMachine {
+        hostaddr: host.clone(),
+        machine_type: machine_type_of(kind),
     };
-    super::finish(run.await)
+    let target = format!("{host} {}", kind.as_str());
+    jobs::submit(&app_state()?, &who, &guard::client_addr(), &target, &job).await
 }
 
 #[cfg(feature = "ssr")]

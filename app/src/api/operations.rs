@@ -58,78 +58,74 @@ pub async fn list_operations(
 ) -> Result<OperationPage, AppError> {
     use crate::backend::{app_state, auth::guard, klustron::klustron};
     use crate::domain::{access::Privilege, audit::AuditFilter};
-    let run = async {
-        if source == "console" {
-            // Who logged in from where, and every refusal: for administrators only.
-            guard::require(Privilege::UsersRoles, None).await?;
-        } else {
-            guard::require_user()?;
+    if source == "console" {
+        // Who logged in from where, and every refusal: for administrators only.
+        guard::require(Privilege::UsersRoles, None).await?;
+    } else {
+        guard::require_user()?;
+    }
+    let page = page.clamp(1, 1_000_000);
+    let (limit, offset) = (i64::from(PER_PAGE), i64::from(page - 1) * i64::from(PER_PAGE));
+    let (rows, total) = match source.as_str() {
+        "cluster_mgr" => {
+            let meta = klustron()?.meta().await?;
+            let total = meta.job_log_count().await?;
+            let rows = meta
+                .job_log(limit, offset)
+                .await?
+                .into_iter()
+                .map(|j| OperationRow {
+                    name: crate::lang::job_name(crate::lang::request_locale(), &j.job_type),
+                    id: j.id,
+                    action: j.job_type,
+                    user: j.user_name,
+                    target: String::new(),
+                    status: j.status,
+                    started: j.when_started,
+                    ended: j.when_ended,
+                    at: None,
+                    // The memo is cluster_mgr's JSON; shown as text, never as markup.
+                    detail: j.memo.chars().take(500).collect(),
+                })
+                .collect();
+            (rows, total)
         }
-        let page = page.clamp(1, 1_000_000);
-        let (limit, offset) = (i64::from(PER_PAGE), i64::from(page - 1) * i64::from(PER_PAGE));
-        let (rows, total) = match source.as_str() {
-            "cluster_mgr" => {
-                let meta = klustron()?.meta().await?;
-                let total = meta.job_log_count().await?;
-                let rows = meta
-                    .job_log(limit, offset)
-                    .await?
-                    .into_iter()
-                    .map(|j| OperationRow {
-                        name: crate::lang::job_name(crate::lang::request_locale(), &j.job_type),
-                        id: j.id,
-                        action: j.job_type,
-                        user: j.user_name,
-                        target: String::new(),
-                        status: j.status,
-                        started: j.when_started,
-                        ended: j.when_ended,
-                        at: None,
-                        // The memo is cluster_mgr's JSON; shown as text, never as markup.
-                        detail: j.memo.chars().take(500).collect(),
-                    })
-                    .collect();
-                (rows, total)
-            }
-            "console" => {
-                let q = &filter;
-                let filter = AuditFilter::parse(
-                    crate::lang::request_locale(),
-                    &q.user,
-                    &q.action,
-                    &q.outcome,
-                    &q.from,
-                    &q.to,
-                    &q.text,
-                )
-                .map_err(|e| AppError::invalid(e.field, e.message))?;
-                let (records, total) =
-                    app_state()?.store.audit_page(&filter, limit, offset).await?;
-                let rows = records
-                    .into_iter()
-                    .map(|a| OperationRow {
-                        id: a.id,
-                        name: String::new(),
-                        action: a.action,
-                        user: a.user_name,
-                        target: a.target,
-                        status: a.outcome,
-                        started: String::new(),
-                        ended: String::new(),
-                        at: Some(a.at),
-                        detail: if a.client_addr.is_empty() {
-                            a.detail
-                        } else {
-                            format!("{} (from {})", a.detail, a.client_addr)
-                        },
-                    })
-                    .collect();
-                (rows, total)
-            }
-            _ => return Err(AppError::invalid("source", "Unknown log")),
-        };
-        let pages = u32::try_from((total + limit - 1) / limit).unwrap_or(u32::MAX).max(1);
-        Ok(OperationPage { rows, total, page, pages })
+        "console" => {
+            let q = &filter;
+            let filter = AuditFilter::parse(
+                crate::lang::request_locale(),
+                &q.user,
+                &q.action,
+                &q.outcome,
+                &q.from,
+                &q.to,
+                &q.text,
+            )
+            .map_err(|e| AppError::invalid(e.field, e.message))?;
+            let (records, total) = app_state()?.store.audit_page(&filter, limit, offset).await?;
+            let rows = records
+                .into_iter()
+                .map(|a| OperationRow {
+                    id: a.id,
+                    name: String::new(),
+                    action: a.action,
+                    user: a.user_name,
+                    target: a.target,
+                    status: a.outcome,
+                    started: String::new(),
+                    ended: String::new(),
+                    at: Some(a.at),
+                    detail: if a.client_addr.is_empty() {
+                        a.detail
+                    } else {
+                        format!("{} (from {})", a.detail, a.client_addr)
+                    },
+                })
+                .collect();
+            (rows, total)
+        }
+        _ => return Err(AppError::invalid("source", "Unknown log")),
     };
-    super::finish(run.await)
+    let pages = u32::try_from((total + limit - 1) / limit).unwrap_or(u32::MAX).max(1);
+    Ok(OperationPage { rows, total, page, pages })
 }

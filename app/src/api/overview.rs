@@ -23,34 +23,31 @@ pub struct Overview {
 #[server(endpoint = "overview/get")]
 pub async fn get_overview() -> Result<Overview, AppError> {
     use crate::backend::{app_state, auth::guard, klustron::klustron};
-    let run = async {
-        guard::require_user()?;
-        let mut out = Overview::default();
-        for (status, n) in app_state()?.store.job_counts().await? {
-            match status.as_str() {
-                "submitting" | "running" => out.jobs_running += n,
-                "failed" => out.jobs_failed += n,
-                _ => out.jobs_done += n,
-            }
+    guard::require_user()?;
+    let mut out = Overview::default();
+    for (status, n) in app_state()?.store.job_counts().await? {
+        match status.as_str() {
+            "submitting" | "running" => out.jobs_running += n,
+            "failed" => out.jobs_failed += n,
+            _ => out.jobs_done += n,
         }
-        let counts = async {
-            let meta = klustron()?.meta().await?;
-            Ok::<_, AppError>((meta.machine_stats().await?, meta.cluster_stats().await?))
-        };
-        match counts.await {
-            Ok((machines, clusters)) => {
-                for (state, n) in machines {
-                    match state.as_str() {
-                        "running" => out.machines_online += n,
-                        "idle" => out.machines_idle += n,
-                        _ => out.machines_offline += n,
-                    }
-                }
-                out.clusters = clusters;
-            }
-            Err(e) => out.klustron_problem = Some(e.to_string()),
-        }
-        Ok(out)
+    }
+    let counts = async {
+        let meta = klustron()?.meta().await?;
+        Ok::<_, AppError>((meta.machine_stats().await?, meta.cluster_stats().await?))
     };
-    super::finish(run.await)
+    match counts.await {
+        Ok((machines, clusters)) => {
+            for (state, n) in machines {
+                match state.as_str() {
+                    "running" => out.machines_online += n,
+                    "idle" => out.machines_idle += n,
+                    _ => out.machines_offline += n,
+                }
+            }
+            out.clusters = clusters;
+        }
+        Err(e) => out.klustron_problem = Some(e.to_string()),
+    }
+    Ok(out)
 }

@@ -15,32 +15,29 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
         auth::guard,
         store::audit::{AuditEvent, Outcome},
     };
-    let run = async {
-        let locale = crate::lang::parse_locale(&lang).ok_or_else(|| {
-            AppError::invalid("lang", td_string!(crate::lang::request_locale(), lang.unknown))
-        })?;
-        let session = guard::current_session();
-        if let Some(s) = &session {
-            let state = app_state()?;
-            state.store.set_user_language(s.user_id, locale.as_str()).await?;
-            state
-                .store
-                .audit(AuditEvent {
-                    user_name: &s.user_name,
-                    client_addr: &guard::client_addr(),
-                    action: "set_language",
-                    target: &s.user_name,
-                    outcome: Outcome::Ok,
-                    detail: locale.as_str(),
-                })
-                .await;
-        }
-        // A form posted without JavaScript is sent back to its page by leptos_axum.
-        super::auth::set_cookie(crate::lang::set_cookie_value(locale));
-        if session.is_none() {
-            super::auth::set_cookie(crate::lang::chosen_before_login_cookie(true));
-        }
-        Ok(())
-    };
-    super::finish(run.await)
+    let locale = crate::lang::parse_locale(&lang).ok_or_else(|| {
+        AppError::invalid("lang", td_string!(crate::lang::request_locale(), lang.unknown))
+    })?;
+    let session = guard::current_session();
+    if let Some(s) = &session {
+        let state = app_state()?;
+        state.store.set_user_language(s.user_id, locale.as_str()).await?;
+        state
+            .store
+            .audit(AuditEvent {
+                user_name: &s.user_name,
+                client_addr: &guard::client_addr(),
+                action: "set_language",
+                target: &s.user_name,
+                outcome: Outcome::Ok,
+                detail: locale.as_str(),
+            })
+            .await;
+    }
+    // A form posted without JavaScript is sent back to its page by leptos_axum.
+    super::auth::set_cookie(crate::lang::set_cookie_value(locale));
+    if session.is_none() {
+        super::auth::set_cookie(crate::lang::chosen_before_login_cookie(true));
+    }
+    Ok(())
 }

@@ -49,46 +49,43 @@ pub struct SystemView {
 
 #[server(endpoint = "system/get")]
 pub async fn get_system() -> Result<SystemView, AppError> {
-    let run = async {
-        let (state, _) = admin().await?;
-        let roles = state.store.roles().await?;
-        let mut users = vec![];
-        for a in state.store.accounts().await? {
-            let grants = state.store.grants_of(a.id).await?;
-            users.push(UserView {
-                id: a.id,
-                name: a.name,
-                role_id: a.role_id,
-                role: a.role_name,
-                disabled: a.disabled,
-                must_change_password: a.must_change_password,
-                created_at: a.created_at,
-                grants: grants
-                    .into_iter()
-                    .map(|g| GrantView {
-                        id: g.id,
-                        cluster_id: g.cluster_id,
-                        valid_from: g.valid_from,
-                        valid_until: g.valid_until,
-                        created_by: g.created_by,
-                    })
-                    .collect(),
-            });
-        }
-        Ok(SystemView {
-            users,
-            roles: roles
+    let (state, _) = admin().await?;
+    let roles = state.store.roles().await?;
+    let mut users = vec![];
+    for a in state.store.accounts().await? {
+        let grants = state.store.grants_of(a.id).await?;
+        users.push(UserView {
+            id: a.id,
+            name: a.name,
+            role_id: a.role_id,
+            role: a.role_name,
+            disabled: a.disabled,
+            must_change_password: a.must_change_password,
+            created_at: a.created_at,
+            grants: grants
                 .into_iter()
-                .map(|r| RoleView {
-                    privileges: r.privileges().iter().map(|p| p.key().to_owned()).collect(),
-                    id: r.id,
-                    name: r.name,
-                    builtin: r.builtin,
+                .map(|g| GrantView {
+                    id: g.id,
+                    cluster_id: g.cluster_id,
+                    valid_from: g.valid_from,
+                    valid_until: g.valid_until,
+                    created_by: g.created_by,
                 })
                 .collect(),
-        })
-    };
-    super::finish(run.await)
+        });
+    }
+    Ok(SystemView {
+        users,
+        roles: roles
+            .into_iter()
+            .map(|r| RoleView {
+                privileges: r.privileges().iter().map(|p| p.key().to_owned()).collect(),
+                id: r.id,
+                name: r.name,
+                builtin: r.builtin,
+            })
+            .collect(),
+    })
 }
 
 /// Creates a user with a temporary password that must be changed at first login.
@@ -96,47 +93,42 @@ pub async fn get_system() -> Result<SystemView, AppError> {
 pub async fn create_user(name: String, role_id: i64, password: String) -> Result<i64, AppError> {
     use crate::backend::auth::password;
     use crate::domain::{NewPassword, UserName};
-    let run = async {
-        let (state, who) = admin().await?;
-        let name = UserName::parse(&name)
-            .map_err(|e| AppError::invalid("name", e.message(crate::lang::request_locale())))?;
-        role(&state, role_id).await?;
-        let pw = NewPassword::parse(name.as_str(), "", &password, &password)
-            .map_err(|e| AppError::invalid("password", e.message(crate::lang::request_locale())))?;
-        if state.store.user_by_name(name.as_str()).await?.is_some() {
-            return Err(AppError::invalid(
-                "name",
-                td_string!(crate::lang::request_locale(), api_users.this_user_name_is_taken),
-            ));
-        }
-        let hash = password::hash(pw.expose()).await?;
-        let id = state.store.create_account(name.as_str(), &hash.0, role_id).await?;
-        audit(&state, &who, "create_user", name.as_str(), &format!("role {role_id}")).await;
-        Ok(id)
+    let (state, who) = admin().await?;
+    let name = UserName::parse(&name)
+        .map_err(|e| AppError::invalid("name", e.message(crate::lang::request_locale())))?;
+    role(&state, role_id).await?;
+    let pw = NewPassword::parse(name.as_str(), "", &password, &password)
+        .map_err(|e| AppError::invalid("password", e.message(crate::lang::request_locale())))?;
+    let taken = || {
+        AppError::invalid(
+            "name",
+            td_string!(crate::lang::request_locale(), api_users.this_user_name_is_taken),
+        )
     };
-    super::finish(run.await)
+    if state.store.user_by_name(name.as_str()).await?.is_some() {
+        return Err(taken());
+    }
+    let hash = password::hash(pw.expose()).await?;
+    let id =
+        state.store.create_account(name.as_str(), &hash.0, role_id).await?.ok_or_else(taken)?;
+    audit(&state, &who, "create_user", name.as_str(), &format!("role {role_id}")).await;
+    Ok(id)
 }
 
 /// Changes a user's role and whether the account is disabled; ends the user's sessions.
 /// The last enabled super_dba cannot be disabled or demoted.
 #[server(endpoint = "system/update_user")]
 pub async fn update_user(id: i64, role_id: i64, disabled: bool) -> Result<(), AppError> {
-    let run = async {
-        let (state, who) = admin().await?;
-        let user = account(&state, id).await?;
-        let new_role = role(&state, role_id).await?;
-        keeps_a_super_dba(
-            &state,
-            &user,
-            new_role.name == crate::domain::access::SUPER_DBA && !disabled,
-        )
-        .await?;
-        state.store.update_account(id, role_id, disabled).await?;
-        let detail = format!("role {} → {}, disabled {disabled}", user.role_name, new_role.name);
-        audit(&state, &who, "update_user", &user.name, &detail).await;
-        Ok(())
-    };
-    super::finish(run.await)
+    let (state, who) = admin().await?;
+    let user = account(&state, id).await?;
+    let new_role = role(&state, role_id).await?;
+    let keep = super_dba_role(&state).await?;
+    if !state.store.update_account_keeping(id, role_id, disabled, keep).await? {
+        return Err(last_super_dba());
+    }
+    let detail = format!("role {} → {}, disabled {disabled}", user.role_name, new_role.name);
+    audit(&state, &who, "update_user", &user.name, &detail).await;
+    Ok(())
 }
 
 /// Sets a temporary password; the user must change it at next login (any user, not only
@@ -145,49 +137,42 @@ pub async fn update_user(id: i64, role_id: i64, disabled: bool) -> Result<(), Ap
 pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     use crate::backend::auth::password as hashing;
     use crate::domain::NewPassword;
-    let run = async {
-        let (state, who) = admin().await?;
-        let user = account(&state, id).await?;
-        let pw = NewPassword::parse(&user.name, "", &password, &password)
-            .map_err(|e| AppError::invalid("password", e.message(crate::lang::request_locale())))?;
-        let hash = hashing::hash(pw.expose()).await?;
-        state.store.reset_password(id, &hash.0).await?;
-        audit(&state, &who, "reset_password", &user.name, "must change at next login").await;
-        Ok(())
-    };
-    super::finish(run.await)
+    let (state, who) = admin().await?;
+    let user = account(&state, id).await?;
+    let pw = NewPassword::parse(&user.name, "", &password, &password)
+        .map_err(|e| AppError::invalid("password", e.message(crate::lang::request_locale())))?;
+    let hash = hashing::hash(pw.expose()).await?;
+    state.store.reset_password(id, &hash.0).await?;
+    audit(&state, &who, "reset_password", &user.name, "must change at next login").await;
+    Ok(())
 }
 
 /// Deletes a user; `confirm` must repeat the name. Not yourself, not the last super_dba.
 #[server(endpoint = "system/delete_user")]
 pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
-    let run = async {
-        let (state, who) = admin().await?;
-        let user = account(&state, id).await?;
-        if user.id == who.user_id {
-            return Err(AppError::invalid(
-                "",
-                td_string!(
-                    crate::lang::request_locale(),
-                    api_users.you_cannot_delete_your_own_account
-                ),
-            ));
-        }
-        if confirm.trim() != user.name {
-            return Err(AppError::invalid(
-                "confirm",
-                fill!(
-                    td_string!(crate::lang::request_locale(), api_cluster.type_to_confirm),
-                    name = user.name
-                ),
-            ));
-        }
-        keeps_a_super_dba(&state, &user, false).await?;
-        state.store.delete_account(id).await?;
-        audit(&state, &who, "delete_user", &user.name, "").await;
-        Ok(())
-    };
-    super::finish(run.await)
+    let (state, who) = admin().await?;
+    let user = account(&state, id).await?;
+    if user.id == who.user_id {
+        return Err(AppError::invalid(
+            "",
+            td_string!(crate::lang::request_locale(), api_users.you_cannot_delete_your_own_account),
+        ));
+    }
+    if confirm.trim() != user.name {
+        return Err(AppError::invalid(
+            "confirm",
+            fill!(
+                td_string!(crate::lang::request_locale(), api_cluster.type_to_confirm),
+                name = user.name
+            ),
+        ));
+    }
+    let keep = super_dba_role(&state).await?;
+    if !state.store.delete_account_keeping(id, keep).await? {
+        return Err(last_super_dba());
+    }
+    audit(&state, &who, "delete_user", &user.name, "").await;
+    Ok(())
 }
 
 /// Creates a role, or changes a custom role's privileges (`id` > 0). Built-in roles are
@@ -199,68 +184,59 @@ pub async fn save_role(
     #[server(default)] privileges: Vec<String>,
 ) -> Result<i64, AppError> {
     use crate::domain::access::{valid_role_name, Privilege};
-    let run = async {
-        let (state, who) = admin().await?;
-        let mut list = vec![];
-        for key in &privileges {
-            list.push(Privilege::parse(key).ok_or_else(|| {
-                AppError::invalid(
-                    "privileges",
-                    format!("Unknown privilege {:?}", key.chars().take(40).collect::<String>()),
-                )
-            })?);
+    let (state, who) = admin().await?;
+    let mut list = vec![];
+    for key in &privileges {
+        list.push(Privilege::parse(key).ok_or_else(|| {
+            AppError::invalid(
+                "privileges",
+                format!("Unknown privilege {:?}", key.chars().take(40).collect::<String>()),
+            )
+        })?);
+    }
+    list.sort();
+    list.dedup();
+    let joined = Privilege::join(&list);
+    if id == 0 {
+        let name = valid_role_name(crate::lang::request_locale(), &name)
+            .map_err(|m| AppError::invalid("name", m))?;
+        if state.store.roles().await?.iter().any(|r| r.name.eq_ignore_ascii_case(&name)) {
+            return Err(AppError::invalid(
+                "name",
+                td_string!(crate::lang::request_locale(), api_users.this_role_exists),
+            ));
         }
-        list.sort();
-        list.dedup();
-        let joined = Privilege::join(&list);
-        if id == 0 {
-            let name = valid_role_name(crate::lang::request_locale(), &name)
-                .map_err(|m| AppError::invalid("name", m))?;
-            if state.store.roles().await?.iter().any(|r| r.name.eq_ignore_ascii_case(&name)) {
-                return Err(AppError::invalid(
-                    "name",
-                    td_string!(crate::lang::request_locale(), api_users.this_role_exists),
-                ));
-            }
-            let id = state.store.create_role(&name, &joined).await?;
-            audit(&state, &who, "create_role", &name, &joined).await;
-            Ok(id)
-        } else {
-            let r = role(&state, id).await?;
-            if r.builtin || !state.store.update_role(id, &joined).await? {
-                return Err(AppError::invalid(
-                    "",
-                    td_string!(
-                        crate::lang::request_locale(),
-                        api_users.built_in_roles_cannot_be_changed
-                    ),
-                ));
-            }
-            audit(&state, &who, "update_role", &r.name, &joined).await;
-            Ok(id)
-        }
-    };
-    super::finish(run.await)
-}
-
-#[server(endpoint = "system/delete_role")]
-pub async fn delete_role(id: i64) -> Result<(), AppError> {
-    let run = async {
-        let (state, who) = admin().await?;
+        let id = state.store.create_role(&name, &joined).await?;
+        audit(&state, &who, "create_role", &name, &joined).await;
+        Ok(id)
+    } else {
         let r = role(&state, id).await?;
-        if !state.store.delete_role(id).await? {
+        if r.builtin || !state.store.update_role(id, &joined).await? {
             return Err(AppError::invalid(
                 "",
                 td_string!(
                     crate::lang::request_locale(),
-                    api_users.built_in_roles_and_roles_someone
+                    api_users.built_in_roles_cannot_be_changed
                 ),
             ));
         }
-        audit(&state, &who, "delete_role", &r.name, "").await;
-        Ok(())
-    };
-    super::finish(run.await)
+        audit(&state, &who, "update_role", &r.name, &joined).await;
+        Ok(id)
+    }
+}
+
+#[server(endpoint = "system/delete_role")]
+pub async fn delete_role(id: i64) -> Result<(), AppError> {
+    let (state, who) = admin().await?;
+    let r = role(&state, id).await?;
+    if !state.store.delete_role(id).await? {
+        return Err(AppError::invalid(
+            "",
+            td_string!(crate::lang::request_locale(), api_users.built_in_roles_and_roles_someone),
+        ));
+    }
+    audit(&state, &who, "delete_role", &r.name, "").await;
+    Ok(())
 }
 
 /// Opens the user's per-cluster privileges on one cluster (`cluster_id` > 0) or all (0),
@@ -272,52 +248,46 @@ pub async fn add_grant(
     valid_from: i64,
     valid_until: i64,
 ) -> Result<i64, AppError> {
-    let run = async {
-        let (state, who) = admin().await?;
-        let user = account(&state, user_id).await?;
-        if cluster_id < 0 || valid_from < 0 || valid_until < 0 {
-            return Err(AppError::invalid("", "Ids and times cannot be negative"));
+    let (state, who) = admin().await?;
+    let user = account(&state, user_id).await?;
+    if cluster_id < 0 || valid_from < 0 || valid_until < 0 {
+        return Err(AppError::invalid("", "Ids and times cannot be negative"));
+    }
+    let cluster = (cluster_id > 0).then_some(cluster_id);
+    if let Some(c) = cluster {
+        let meta = crate::backend::klustron::klustron()?.meta().await?;
+        if meta.cluster(c).await?.is_none() {
+            return Err(AppError::invalid(
+                "cluster_id",
+                fill!(td_string!(crate::lang::request_locale(), api_users.no_cluster), c = c),
+            ));
         }
-        let cluster = (cluster_id > 0).then_some(cluster_id);
-        if let Some(c) = cluster {
-            let meta = crate::backend::klustron::klustron()?.meta().await?;
-            if meta.cluster(c).await?.is_none() {
-                return Err(AppError::invalid(
-                    "cluster_id",
-                    fill!(td_string!(crate::lang::request_locale(), api_users.no_cluster), c = c),
-                ));
-            }
+    }
+    let from = (valid_from > 0).then_some(valid_from);
+    let until = (valid_until > 0).then_some(valid_until);
+    if let (Some(f), Some(u)) = (from, until) {
+        if u <= f {
+            return Err(AppError::invalid(
+                "valid_until",
+                td_string!(crate::lang::request_locale(), api_users.the_end_must_be_after_the),
+            ));
         }
-        let from = (valid_from > 0).then_some(valid_from);
-        let until = (valid_until > 0).then_some(valid_until);
-        if let (Some(f), Some(u)) = (from, until) {
-            if u <= f {
-                return Err(AppError::invalid(
-                    "valid_until",
-                    td_string!(crate::lang::request_locale(), api_users.the_end_must_be_after_the),
-                ));
-            }
-        }
-        let id = state.store.add_grant(user_id, cluster, (from, until), &who.user_name).await?;
-        let what = cluster.map_or("all clusters".to_owned(), |c| format!("cluster {c}"));
-        audit(&state, &who, "add_grant", &user.name, &format!("{what}, {from:?}..{until:?}")).await;
-        Ok(id)
-    };
-    super::finish(run.await)
+    }
+    let id = state.store.add_grant(user_id, cluster, (from, until), &who.user_name).await?;
+    let what = cluster.map_or("all clusters".to_owned(), |c| format!("cluster {c}"));
+    audit(&state, &who, "add_grant", &user.name, &format!("{what}, {from:?}..{until:?}")).await;
+    Ok(id)
 }
 
 #[server(endpoint = "system/delete_grant")]
 pub async fn delete_grant(user_id: i64, grant_id: i64) -> Result<(), AppError> {
-    let run = async {
-        let (state, who) = admin().await?;
-        let user = account(&state, user_id).await?;
-        if !state.store.delete_grant(user_id, grant_id).await? {
-            return Err(AppError::NotFound(format!("grant {grant_id} of {}", user.name)));
-        }
-        audit(&state, &who, "delete_grant", &user.name, &format!("grant {grant_id}")).await;
-        Ok(())
-    };
-    super::finish(run.await)
+    let (state, who) = admin().await?;
+    let user = account(&state, user_id).await?;
+    if !state.store.delete_grant(user_id, grant_id).await? {
+        return Err(AppError::NotFound(format!("grant {grant_id} of {}", user.name)));
+    }
+    audit(&state, &who, "delete_grant", &user.name, &format!("grant {grant_id}")).await;
+    Ok(())
 }
 
 // --- server-side helpers ---------------------------------------------------------------
@@ -350,24 +320,22 @@ async fn role(
     })
 }
 
-/// Refuses a change that would leave no enabled super_dba (`stays` says whether `user`
-/// remains an enabled super_dba after it).
+/// The id of the built-in super_dba role, the one that must keep an enabled account.
 #[cfg(feature = "ssr")]
-async fn keeps_a_super_dba(
-    state: &AppState,
-    user: &AccountRecord,
-    stays: bool,
-) -> Result<(), AppError> {
-    if user.role_name != crate::domain::access::SUPER_DBA || user.disabled || stays {
-        return Ok(());
-    }
-    if state.store.active_with_role(user.role_id).await? <= 1 {
-        return Err(AppError::invalid(
-            "",
-            td_string!(crate::lang::request_locale(), api_users.this_is_the_last_enabled_super),
-        ));
-    }
-    Ok(())
+async fn super_dba_role(state: &AppState) -> Result<i64, AppError> {
+    let roles = state.store.roles().await?;
+    let r = roles.iter().find(|r| r.builtin && r.name == crate::domain::access::SUPER_DBA);
+    r.map(|r| r.id).ok_or(AppError::Internal)
+}
+
+/// The change would leave no enabled super_dba: refused, whatever happens at the same
+/// time (the store checks and changes in one transaction).
+#[cfg(feature = "ssr")]
+fn last_super_dba() -> AppError {
+    AppError::invalid(
+        "",
+        td_string!(crate::lang::request_locale(), api_users.this_is_the_last_enabled_super),
+    )
 }
 
 #[cfg(feature = "ssr")]

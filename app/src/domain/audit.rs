@@ -45,7 +45,15 @@ impl AuditFilter {
         }
         let action = some(action);
         if let Some(a) = &action {
-            if a.len() > 40 || !a.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            // `create_cluster`, and a job's outcome `create_cluster:finished`.
+            let key =
+                |k: &str| !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+            let shaped = match a.split_once(':') {
+                Some((job, "finished")) => key(job),
+                Some(_) => false,
+                None => key(a),
+            };
+            if a.len() > 40 || !shaped {
                 return Err(err(
                     "action",
                     fill!(td_string!(l, audit_filter.action), value = clip(a)),
@@ -130,6 +138,15 @@ mod tests {
         assert_eq!(f.since, Some(1_793_491_200));
         assert_eq!(f.until, Some(1_793_491_200 + 2 * 86_400));
         assert_eq!(f.text.as_deref(), Some("10.0"));
+    }
+
+    #[test]
+    fn job_outcomes_can_be_filtered_by_their_key() {
+        let f =
+            AuditFilter::parse(Locale::en, "", "create_cluster:finished", "", "", "", "").unwrap();
+        assert_eq!(f.action.as_deref(), Some("create_cluster:finished"));
+        assert!(AuditFilter::parse(Locale::en, "", "create_cluster:x", "", "", "", "").is_err());
+        assert!(AuditFilter::parse(Locale::en, "", ":finished", "", "", "", "").is_err());
     }
 
     #[test]

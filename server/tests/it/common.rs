@@ -115,6 +115,8 @@ fn config(data_dir: PathBuf, metaseeds: Vec<String>) -> Config {
         store_url: None,
         log_format: server::logging::LogFormat::Text,
         cluster_mgr_timeout_secs: 10,
+        allowed_hosts: vec![],
+        ops_token: None,
         job_start_timeout_secs: 180,
         job_silent_timeout_secs: 1800,
     }

@@ -124,15 +124,22 @@ fn expired(settings: &AuthSettings, now: i64, created_at: i64, last_seen_at: i64
 /// A write is same-origin when the browser says so (`Sec-Fetch-Site`) or when `Origin`
 /// names the host the request was sent to. Requests without either header do not come from
 /// a browser's cross-site form or fetch, and SameSite=Strict keeps the cookie off them.
+/// A write the browser says comes from this console's own pages. Both signals must
+/// agree where present: an `Origin` other than this host is refused whatever
+/// `Sec-Fetch-Site` claims (`none` means "typed by the user", not "trusted"), and
+/// `Sec-Fetch-Site` must be `same-origin` or `none`. Without either (a script, curl) the
+/// session cookie's `SameSite=Strict` is the guard.
 fn same_origin(headers: &HeaderMap) -> bool {
     let get = |h| headers.get(h).and_then(|v: &HeaderValue| v.to_str().ok());
-    if let Some(site) = get("sec-fetch-site") {
-        return matches!(site, "same-origin" | "none");
+    if let Some(origin) = get("origin") {
+        let authority = origin.split_once("://").map(|(_, rest)| rest);
+        if get("host").is_none() || authority != get("host") {
+            return false;
+        }
     }
-    match (get("origin"), get("host")) {
-        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest) == Some(host),
-        (Some(_), None) => false,
-        (None, _) => true,
+    match get("sec-fetch-site") {
+        Some(site) => matches!(site, "same-origin" | "none"),
+        None => true,
     }
 }
 
@@ -185,7 +192,14 @@ mod tests {
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(!same_origin(&h));
         h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(!same_origin(&h), "a foreign Origin is refused whatever Sec-Fetch-Site says");
+        h.insert("sec-fetch-site", HeaderValue::from_static("none"));
+        assert!(!same_origin(&h), "`none` with a foreign Origin too");
+        h.insert("origin", HeaderValue::from_static("http://panel:18080"));
         assert!(same_origin(&h));
+        h.remove("origin");
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-site"));
+        assert!(!same_origin(&h), "a sibling site is another site");
     }
 
     #[test]

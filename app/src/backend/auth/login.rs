@@ -32,13 +32,18 @@ pub async fn log_in(
 ) -> Result<OpenedSession, AppError> {
     let store = &state.store;
     let now = std::time::Instant::now();
-    if let Err(wait) = state.throttle.check(raw_name, client, now) {
-        let shown: String = raw_name.chars().take(64).collect();
-        store.audit(event(&shown, client, "login", Outcome::Failed, "throttled")).await;
-        // Whole seconds, rounded up: never tell someone to retry before the lock ends.
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        return Err(AppError::TooManyAttempts { retry_after_secs: secs.max(1) });
-    }
+    // Counted before the hash, so parallel guesses cannot pass the limit.
+    let attempt = match state.throttle.reserve(raw_name, client, now) {
+        Ok(a) => a,
+        Err(refused) => {
+            // One audit record per lock, not one per refused attempt.
+            if refused.first {
+                let shown: String = raw_name.chars().take(64).collect();
+                store.audit(event(&shown, client, "login", Outcome::Failed, "throttled")).await;
+            }
+            return Err(too_many(refused.wait));
+        }
+    };
     let user = match UserName::parse(raw_name) {
         Ok(name) => store.user_by_name(name.as_str()).await?,
         Err(_) => None,
@@ -49,13 +54,12 @@ pub async fn log_in(
     let user = match user {
         Some(u) if verified && !u.disabled => u,
         _ => {
-            state.throttle.failed(raw_name, client, now);
             let shown: String = raw_name.chars().take(64).collect();
             store.audit(event(&shown, client, "login", Outcome::Failed, "bad credentials")).await;
             return Err(AppError::BadCredentials);
         }
     };
-    state.throttle.succeeded(raw_name);
+    state.throttle.succeeded(attempt);
     if let Some(old) = previous {
         store.delete_session(&old.token_hash).await?;
     }
@@ -85,6 +89,16 @@ pub async fn change_password(
     let failed = |detail: &'static str| {
         event(&user.name, client, "change_password", Outcome::Failed, detail)
     };
+    // A stolen session must not guess the current password without limit.
+    let attempt = match state.throttle.reserve_change(user.id, client, std::time::Instant::now()) {
+        Ok(a) => a,
+        Err(refused) => {
+            if refused.first {
+                store.audit(failed("throttled")).await;
+            }
+            return Err(too_many(refused.wait));
+        }
+    };
     if !password::verify(current, Some(&user.password_hash)).await? {
         store.audit(failed("wrong current password")).await;
         return Err(AppError::invalid(
@@ -92,6 +106,8 @@ pub async fn change_password(
             td_string!(crate::lang::request_locale(), password_rule.current_wrong),
         ));
     }
+    // The current password was right: that attempt was no guess.
+    state.throttle.succeeded(attempt);
     let new = match NewPassword::parse(&user.name, current, new, confirm) {
         Ok(p) => p,
         Err(rule) => {
@@ -122,6 +138,13 @@ pub async fn log_out(
     state.store.delete_session(&session.token_hash).await?;
     state.store.audit(event(&session.user_name, client, "logout", Outcome::Ok, "")).await;
     Ok(())
+}
+
+/// 429 with the wait in whole seconds, rounded up: never tell someone to retry before
+/// the lock ends.
+fn too_many(wait: std::time::Duration) -> AppError {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    AppError::TooManyAttempts { retry_after_secs: secs.max(1) }
 }
 
 fn event<'a>(

@@ -59,6 +59,33 @@ pub struct Rights {
 const ACCOUNT: &str = "SELECT u.id, u.name, u.role_id, r.name AS role_name, u.disabled,
         u.must_change_password, u.created_at FROM users u JOIN roles r ON r.id = u.role_id";
 
+/// Locks the accounts of a role until the transaction `$tx` ends (MySQL, PostgreSQL).
+/// On SQLite the transaction's first write takes the database's single write lock,
+/// which serialises the same way. (Macros, not functions: a generic executor argument
+/// makes server functions' futures lose `Send`.)
+macro_rules! lock_role {
+    ($store:expr, $tx:ident, $role:expr) => {
+        if $store.dialect() != super::Dialect::Sqlite {
+            sqlx::query(&$store.sql("SELECT id FROM users WHERE role_id = ? FOR UPDATE"))
+                .bind($role)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    };
+}
+
+/// Enabled accounts with a role, as the transaction `$tx` sees them.
+macro_rules! enabled_with_role {
+    ($store:expr, $tx:ident, $role:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            &$store.sql("SELECT COUNT(*) FROM users WHERE role_id = ? AND disabled = FALSE"),
+        )
+        .bind($role)
+        .fetch_one(&mut *$tx)
+        .await?
+    };
+}
+
 impl Store {
     pub async fn roles(&self) -> sqlx::Result<Vec<RoleRecord>> {
         with_pool!(self, |pool| {
@@ -161,8 +188,15 @@ impl Store {
     }
 
     /// A new account with a temporary password that must be changed at first login.
-    pub async fn create_account(&self, name: &str, hash: &str, role_id: i64) -> sqlx::Result<i64> {
-        with_pool!(self, |pool| {
+    /// A new account; `None` when the name (in any case) is taken, also by a create
+    /// running at the same moment (the unique index decides).
+    pub async fn create_account(
+        &self,
+        name: &str,
+        hash: &str,
+        role_id: i64,
+    ) -> sqlx::Result<Option<i64>> {
+        let r = with_pool!(self, |pool| {
             insert_id!(
                 self,
                 pool,
@@ -173,7 +207,12 @@ impl Store {
                 now(),
                 role_id,
             )
-        })
+        });
+        match r {
+            Ok(id) => Ok(Some(id)),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Sets role and disabled flag; ends the user's sessions.
@@ -231,6 +270,61 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await
+        })
+    }
+
+    /// Sets role and disabled flag and ends the user's sessions, unless that would leave
+    /// no enabled account with role `keep`: then nothing changes and the answer is false.
+    /// Check and change are one transaction, the accounts of role `keep` locked first,
+    /// so two administrators demoting each other at once cannot both succeed.
+    pub async fn update_account_keeping(
+        &self,
+        id: i64,
+        role_id: i64,
+        disabled: bool,
+        keep: i64,
+    ) -> sqlx::Result<bool> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            lock_role!(self, tx, keep);
+            sqlx::query(&self.sql("UPDATE users SET role_id = ?, disabled = ? WHERE id = ?"))
+                .bind(role_id)
+                .bind(disabled)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            if enabled_with_role!(self, tx, keep) == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            sqlx::query(&self.sql("DELETE FROM sessions WHERE user_id = ?"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Deletes an account (its sessions and grants too), unless that would leave no
+    /// enabled account with role `keep`: then nothing changes and the answer is false.
+    pub async fn delete_account_keeping(&self, id: i64, keep: i64) -> sqlx::Result<bool> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            lock_role!(self, tx, keep);
+            for sql in [
+                "DELETE FROM sessions WHERE user_id = ?",
+                "DELETE FROM grants WHERE user_id = ?",
+                "DELETE FROM users WHERE id = ?",
+            ] {
+                sqlx::query(&self.sql(sql)).bind(id).execute(&mut *tx).await?;
+            }
+            if enabled_with_role!(self, tx, keep) == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            tx.commit().await?;
+            Ok(true)
         })
     }
 

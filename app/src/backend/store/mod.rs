@@ -103,6 +103,20 @@ pub struct Store {
     pub(crate) pool: Pool,
 }
 
+/// `dir` 0700, `file` (created empty if missing) 0600, on Unix.
+fn private(dir: &Path, file: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(file)?;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (dir, file);
+    Ok(())
+}
+
 impl Store {
     /// Opens the store named by `url`, or without one the SQLite file in `data_dir`;
     /// applies the migrations either way.
@@ -114,9 +128,14 @@ impl Store {
     }
 
     /// Opens (creating if needed) the SQLite store in `data_dir` and applies migrations.
+    /// The store holds password and session hashes: the directory is the service
+    /// user's alone (0700) and the database file, with its WAL and shared-memory files
+    /// (SQLite gives them the database's mode), readable by nobody else (0600).
     pub async fn open_in(data_dir: &Path) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data_dir)?;
-        let url = format!("sqlite://{}", data_dir.join("xpanel.db").display());
+        let file = data_dir.join("xpanel.db");
+        private(data_dir, &file)?;
+        let url = format!("sqlite://{}", file.display());
         Self::open(&url).await
     }
 

@@ -4,10 +4,17 @@
 
 use sqlx::Connection;
 
+/// The URL of a test database, or `None` (the run says it skipped it). With
+/// `XPANEL_TEST_REQUIRE_ALL=1` (scripts/test.sh, so CI) a missing URL fails the test:
+/// a database that must be tested cannot be skipped by accident.
 pub fn env_url(var: &str) -> Option<String> {
     let url = std::env::var(var).ok().filter(|u| !u.trim().is_empty());
     if url.is_none() {
-        eprintln!("{var} not set: this database is not tested in this run");
+        assert!(
+            std::env::var("XPANEL_TEST_REQUIRE_ALL").as_deref() != Ok("1"),
+            "{var} is not set but XPANEL_TEST_REQUIRE_ALL=1: this database must be tested"
+        );
+        eprintln!("SKIPPED: {var} not set, this database is not tested in this run");
     }
     url
 }

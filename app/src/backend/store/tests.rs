@@ -43,6 +43,56 @@ async fn every_query_on_postgres() {
     drop_database(&base, &name).await;
 }
 
+/// Two administrators demoting (or deleting) each other at the same moment: one wins,
+/// the other is refused, and an enabled super_dba stays, on every database.
+async fn the_last_super_dba_stays_under_concurrency(s: &Store) {
+    let first = s.user_by_name("super_dba").await.unwrap().unwrap().id;
+    for round in 0..5 {
+        let second = s.create_account(&format!("root{round}"), "h", 1).await.unwrap().unwrap();
+        let (a, b) = tokio::join!(
+            s.update_account_keeping(first, 2, false, 1),
+            s.update_account_keeping(second, 2, false, 1),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(a ^ b, "round {round}: exactly one demotion passes ({a}, {b})");
+        assert_eq!(s.active_with_role(1).await.unwrap(), 1);
+        // The demoted one is made super_dba again, then both are deleted at once.
+        let demoted = if a { first } else { second };
+        assert!(s.update_account_keeping(demoted, 1, false, 1).await.unwrap());
+        let (a, b) =
+            tokio::join!(s.delete_account_keeping(first, 1), s.delete_account_keeping(second, 1));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(a ^ b, "round {round}: exactly one deletion passes ({a}, {b})");
+        assert_eq!(s.active_with_role(1).await.unwrap(), 1);
+        if a {
+            // `first` is gone: carry on with the survivor as the first super_dba.
+            let survivor = s.account(second).await.unwrap().unwrap();
+            assert_eq!(survivor.role_id, 1);
+            return;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_last_super_dba_stays_under_concurrency_on_every_database() {
+    let dir = std::env::temp_dir().join(format!("xpanel-store-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let s = Store::open_in(&dir).await.unwrap();
+    s.seed_initial_user("super_dba", &PasswordHash("h".into())).await.unwrap();
+    the_last_super_dba_stays_under_concurrency(&s).await;
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
+    for var in ["XPANEL_TEST_MYSQL_URL", "XPANEL_TEST_PG_URL"] {
+        let Some(base) = env_url(var) else { continue };
+        let (url, name) = scratch_database(&base).await;
+        let s = Store::open(&url).await.unwrap();
+        s.seed_initial_user("super_dba", &PasswordHash("h".into())).await.unwrap();
+        the_last_super_dba_stays_under_concurrency(&s).await;
+        drop(s);
+        drop_database(&base, &name).await;
+    }
+}
+
 #[test]
 fn placeholders_are_numbered_for_postgres_outside_quotes() {
     assert_eq!(
@@ -111,8 +161,14 @@ async fn exercise(s: &Store) {
     let role = s.create_role("backup operators", "backup_restore").await.unwrap();
     assert!(role > 3);
     assert!(s.create_role("backup operators", "").await.is_err(), "names are unique");
-    let dba = s.create_account("alice", "h", 2).await.unwrap();
-    let ops = s.create_account("bob", "h", role).await.unwrap();
+    let dba = s.create_account("alice", "h", 2).await.unwrap().unwrap();
+    let ops = s.create_account("bob", "h", role).await.unwrap().unwrap();
+    assert_eq!(
+        s.create_account("ALICE", "h", 2).await.unwrap(),
+        None,
+        "names are unique in any case"
+    );
+    assert_eq!(s.user_by_name("Alice").await.unwrap().map(|u| u.id), Some(dba));
     assert!(ops > dba && dba > admin.id);
     let accounts = s.accounts().await.unwrap();
     assert_eq!(accounts.len(), 3);

@@ -30,7 +30,7 @@ impl Store {
         with_pool!(self, |pool| {
             sqlx::query_as(&self.sql(
                 "SELECT id, name, password_hash, must_change_password, disabled, language
-                 FROM users WHERE name = ?",
+                 FROM users WHERE lower(name) = lower(?)",
             ))
             .bind(name)
             .fetch_optional(pool)
