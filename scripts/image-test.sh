@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Tests the container image on a machine without a Docker engine or registry access
-# (issue #6): builds the artifacts on the host, builds the runtime image from the repo's
-# Dockerfile with podman (chroot isolation, vfs storage, its own storage root under
-# target/), saves it to the offline tarball with scripts/release.sh, removes it, loads
-# the tarball back, runs the image's entrypoint (podman run; if the sandbox does not
-# allow that, from the exported filesystem in a chroot) and fetches the login page on
-# :18080. Prints the image and tarball sizes.
+# (issues #6 and #16): builds the artifacts on the host, builds the runtime image from the
+# repo's Dockerfile with podman (chroot isolation, vfs storage, its own storage root under
+# target/), saves the offline tarball with scripts/release.sh as the installer expects it
+# (kunlun-xpanel-<ver>.tar.gz holding kunlun-xpanel:<ver>), removes the image, loads the
+# tarball back, then starts it twice:
+#   - the installer's way: `-t`, METASEEDS in the environment, the command
+#     `bash -c '/bin/bash /kunlun/start.sh'`; the console must answer on container port 80;
+#   - our way (docs/DEPLOY.md): no command; port 18080.
+# Each time: login page and assets on 80 and 18080, METASEEDS read, the console is the
+# container's main process running as 10001 (root dropped after binding), no colour codes
+# in its log under a TTY, a clean exit on SIGTERM. With `podman run` if the sandbox allows
+# it, else from the exported filesystem in a chroot. Prints the image and tarball sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh >/dev/null
 . scripts/env.sh
 say() { printf '\033[1m[image-test]\033[0m %s\n' "$*"; }
+fail() { echo "[image-test] FAILED: $*" >&2; exit 1; }
 
 need=()
-for pkg in podman musl-tools; do
+for pkg in podman musl-tools bash-static; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -22,7 +29,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 rustup target list --installed | grep -qx x86_64-unknown-linux-musl || rustup target add x86_64-unknown-linux-musl
 
-version=$(awk -F'"' '/^\[workspace.package\]/{p=1} p && /^version/{print $2; exit}' Cargo.toml)
+own_version=$(awk -F'"' '/^\[workspace.package\]/{p=1} p && /^version/{print $2; exit}' Cargo.toml)
+version=${KLUSTRON_VERSION:-1.2.2}   # the Klustron product version the installer asks for
+image="kunlun-xpanel:$version"
 work=$PWD/target/image-test
 rm -rf "$work/run" "$work/rootfs"
 mkdir -p "$work"
@@ -33,39 +42,43 @@ export BUILDAH_ISOLATION=chroot
 say "building the artifacts on the host"
 scripts/build-artifacts.sh "$work/artifacts/out"
 printf 'FROM scratch\nCOPY out /out\n' >"$work/artifacts/Containerfile"
-"${podman[@]}" build --isolation chroot -t localhost/xpanel-artifacts:"$version" \
+"${podman[@]}" build --isolation chroot -t localhost/xpanel-artifacts:"$own_version" \
     -f "$work/artifacts/Containerfile" "$work/artifacts"
 
 say "building the runtime image from ./Dockerfile and saving the offline tarball"
-ENGINE="${podman[*]}" scripts/release.sh --isolation chroot \
-    --build-arg ARTIFACTS=localhost/xpanel-artifacts:"$version"
+ENGINE="${podman[*]}" scripts/release.sh "$version" --isolation chroot \
+    --build-arg ARTIFACTS=localhost/xpanel-artifacts:"$own_version"
 tarball="dist/kunlun-xpanel-$version.tar.gz"
-image_size=$("${podman[@]}" image inspect "kunlun-xpanel:$version" --format '{{.Size}}')
+[ -f "$tarball" ] || fail "no $tarball"
+tags=$(tar -xzOf "$tarball" manifest.json | python3 -c 'import json,sys; print(",".join(t for e in json.load(sys.stdin) for t in e["RepoTags"]))')
+[ "$tags" = "$image" ] || fail "the tarball's manifest names $tags, the installer looks for $image"
+say "tarball manifest: RepoTags $tags"
+image_size=$("${podman[@]}" image inspect "$image" --format '{{.Size}}')
 
-say "loading the tarball into an empty image store"
-"${podman[@]}" rmi -f "kunlun-xpanel:$version" "localhost/xpanel-artifacts:$version" >/dev/null
+say "loading the tarball into an empty image store, as the installer does"
+"${podman[@]}" rmi -f "$image" "localhost/xpanel-artifacts:$own_version" >/dev/null
 gzip -cd "$tarball" | "${podman[@]}" load
-health=$("${podman[@]}" image inspect "kunlun-xpanel:$version" --format '{{json .HealthCheck}}' 2>/dev/null || true)
+"${podman[@]}" image inspect "$image" >/dev/null || fail "docker inspect $image would fail after the load"
+label=$("${podman[@]}" image inspect "$image" --format '{{index .Config.Labels "org.opencontainers.image.version"}}')
+[ "$label" = "$own_version" ] || fail "label org.opencontainers.image.version is '$label', not $own_version"
+health=$("${podman[@]}" image inspect "$image" --format '{{json .HealthCheck}}' 2>/dev/null || true)
 
-port=18080
-if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
-    echo "port $port is in use; stop what listens there first" >&2
-    exit 1
-fi
+for port in 80 18080; do
+    if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+        fail "port $port is in use; stop what listens there first"
+    fi
+done
+
+# The login page on $1, then its hashed assets: precompressed (brotli), immutable.
 fetch() {
-    for _ in $(seq 1 100); do
+    local port=$1 code
+    for _ in $(seq 1 150); do
         code=$(curl -s -o "$work/login.html" -w '%{http_code}' "http://127.0.0.1:$port/KunlunXPanel/login" || true)
-        if [ "$code" = 200 ]; then
-            check_assets || { echo "the image does not serve its assets as it should" >&2; exit 1; }
-            return 0
-        fi
+        [ "$code" = 200 ] && break
         sleep 0.2
     done
-    return 1
-}
-# The page names its assets with content hashes; each is served precompressed (brotli)
-# and cacheable for a year.
-check_assets() {
+    [ "$code" = 200 ] || return 1
+    grep -q "KunlunXPanel" "$work/login.html" || return 1
     local urls
     urls=$(grep -oE '/KunlunXPanel/pkg/kunlunxpanel\.[A-Za-z0-9_-]+\.(css|js|wasm)' "$work/login.html" | sort -u)
     [ "$(echo "$urls" | wc -l)" -ge 3 ] || { echo "no hashed CSS/JS/wasm in the login page" >&2; return 1; }
@@ -74,46 +87,102 @@ check_assets() {
         grep -qi '^content-encoding: br' "$work/headers" || { echo "$u not sent as brotli" >&2; return 1; }
         grep -qi '^cache-control: public, max-age=31536000, immutable' "$work/headers" || { echo "$u not cacheable" >&2; return 1; }
     done
-    say "assets served precompressed and immutable: $(echo $urls)"
 }
 
+# Checks a started console: $1 what was started, $2 its main process id, $3 the
+# METASEEDS it was given ("" for none).
+check_running() {
+    local what=$1 pid=$2 seeds=$3
+    fetch 80 || fail "$what: no login page on container port 80"
+    fetch 18080 || fail "$what: no login page on port 18080"
+    local comm uid
+    comm=$(cat "/proc/$pid/comm")
+    uid=$(awk '/^Uid:/{print $2 "," $3 "," $4 "," $5}' "/proc/$pid/status")
+    [ "$comm" = xpanel ] || fail "$what: the main process is '$comm', not the console (start.sh must exec it)"
+    [ "$uid" = "10001,10001,10001,10001" ] || fail "$what: the console runs with uids $uid, not 10001"
+    curl -s "http://127.0.0.1:80/KunlunXPanel/readyz" >"$work/readyz.json" || true
+    local metadata
+    metadata=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metadata"])' "$work/readyz.json")
+    if [ -n "$seeds" ]; then
+        case "$metadata" in *"not configured"*) fail "$what: METASEEDS=$seeds was not read ($metadata)" ;; esac
+    fi
+    say "$what: login page and assets on :80 and :18080; main process xpanel as uid 10001; metadata: $metadata"
+}
+
+# The console's log ($2) holds lines and no colour codes, also under a TTY.
+plain_log() {
+    grep -q "listening" "$2" || fail "$1: no log lines: $(head -c 300 "$2")"
+    if grep -q $'\x1b\[' "$2"; then fail "$1: colour codes in the log"; fi
+    say "$1: log is plain text"
+}
+
+seeds=127.0.0.1:9   # no metadata there: readyz says it cannot reach it, proving it was read
+installer_cmd="/bin/bash /kunlun/start.sh"
 how=""
 # No systemd here for podman's healthcheck timers: the HEALTHCHECK command is run by hand.
-if "${podman[@]}" run -d --name xpanel-image-test --network host --no-healthcheck \
-        --ulimit "nofile=$(ulimit -n):$(ulimit -Hn)" --ulimit "nproc=$(ulimit -u):$(ulimit -Hu)" \
-        "kunlun-xpanel:$version" >"$work/container-id" 2>"$work/run.err"; then
-    if fetch; then
-        how="podman run"
-        "${podman[@]}" exec xpanel-image-test /usr/local/bin/xpanel healthcheck && how="$how (healthcheck command passed)"
-    fi
-    "${podman[@]}" stop -t 5 xpanel-image-test >/dev/null 2>&1 || true
-    "${podman[@]}" rm -f xpanel-image-test >/dev/null 2>&1 || true
-fi
-if [ -z "$how" ]; then
-    say "podman run is not possible here ($(head -c 200 "$work/run.err" | tr '\n' ' ')); running the entrypoint in a chroot of the exported image"
-    ctr=$("${podman[@]}" create "kunlun-xpanel:$version")
+run_opts=(--network host --no-healthcheck --ulimit "nofile=$(ulimit -n):$(ulimit -Hn)" --ulimit "nproc=$(ulimit -u):$(ulimit -Hu)")
+if "${podman[@]}" run -d -t --env METASEEDS=$seeds --name xpanel_18080 "${run_opts[@]}" \
+        "$image" bash -c "$installer_cmd" >"$work/container-id" 2>"$work/run.err"; then
+    how="podman run"
+    pid=$("${podman[@]}" inspect xpanel_18080 --format '{{.State.Pid}}')
+    check_running "installer's docker run (-t, bash -c)" "$pid" "$seeds"
+    "${podman[@]}" logs xpanel_18080 >"$work/installer.log" 2>&1 || true
+    plain_log "installer's docker run" "$work/installer.log"
+    "${podman[@]}" exec xpanel_18080 /usr/local/bin/xpanel healthcheck || fail "the HEALTHCHECK command failed"
+    "${podman[@]}" stop -t 10 xpanel_18080 >/dev/null
+    code=$("${podman[@]}" inspect xpanel_18080 --format '{{.State.ExitCode}}')
+    [ "$code" = 0 ] || fail "the console exited $code on SIGTERM"
+    "${podman[@]}" rm -f xpanel_18080 >/dev/null
+    "${podman[@]}" run -d --name xpanel-own "${run_opts[@]}" "$image" >/dev/null
+    pid=$("${podman[@]}" inspect xpanel-own --format '{{.State.Pid}}')
+    check_running "our docker run (no command)" "$pid" ""
+    "${podman[@]}" stop -t 10 xpanel-own >/dev/null
+    "${podman[@]}" rm -f xpanel-own >/dev/null
+    how="$how: the installer's command and ours, healthcheck command passed, clean exit on SIGTERM"
+else
+    say "podman run is not possible here ($(head -c 200 "$work/run.err" | tr '\n' ' ')); running the image's filesystem in a chroot"
+    ctr=$("${podman[@]}" create "$image")
     mkdir -p "$work/rootfs"
     "${podman[@]}" export "$ctr" | tar -x -C "$work/rootfs"
     "${podman[@]}" rm -f "$ctr" >/dev/null
-    # The image's ENV and USER, applied by hand.
+    # The image's environment, as an engine would set it, and its entry point.
+    mapfile -t image_env < <("${podman[@]}" image inspect "$image" --format '{{range .Config.Env}}{{println .}}{{end}}' | grep .)
     chroot=$(command -v chroot)
-    env -i XPANEL_LISTEN=0.0.0.0:$port XPANEL_DATA_DIR=/data LEPTOS_SITE_ROOT=/srv/xpanel/site \
-        SQLITE_TMPDIR=/data RUST_LOG=warn \
-        "$chroot" --userspec=10001:10001 "$work/rootfs" /usr/local/bin/xpanel >"$work/chroot.log" 2>&1 &
-    pid=$!
-    trap 'kill $pid 2>/dev/null || true' EXIT
-    if fetch; then
-        how="entrypoint in a chroot of the exported image"
-        env -i XPANEL_LISTEN=0.0.0.0:$port "$chroot" --userspec=10001:10001 "$work/rootfs" \
-            /usr/local/bin/xpanel healthcheck && how="$how (healthcheck command passed)"
-    fi
-    # Graceful stop on SIGTERM, as `docker stop` sends it.
-    kill -TERM $pid
-    if wait $pid; then how="$how, clean exit on SIGTERM"; fi
+    # $1 name, $2 METASEEDS or "", then the command inside the image. Started as root, as
+    # an engine starts it, under a pseudo-terminal (`script`), as `-t` gives one.
+    start_in_chroot() {
+        local name=$1 s=$2
+        shift 2
+        local extra=()
+        [ -n "$s" ] && extra=(METASEEDS="$s")
+        local cmd
+        cmd=$(printf '%q ' env -i "${image_env[@]}" "${extra[@]}" "$chroot" "$work/rootfs" "$@")
+        script -qefc "$cmd" /dev/null >"$work/$name.log" 2>&1 &
+        wrapper=$!
+        for _ in $(seq 1 100); do
+            pid=$(pgrep -nx xpanel || true)
+            [ -n "$pid" ] && break
+            sleep 0.1
+        done
+        [ -n "$pid" ] || fail "$name: the console did not start: $(tail -5 "$work/$name.log")"
+    }
+    stop_in_chroot() {
+        kill -TERM "$pid"
+        wait "$wrapper" || fail "$1: the console exited $? on SIGTERM"
+    }
+    trap 'pkill -x xpanel 2>/dev/null || true' EXIT
+    start_in_chroot installer "$seeds" /bin/bash -c "$installer_cmd"
+    check_running "installer's command (TTY, bash -c)" "$pid" "$seeds"
+    plain_log "installer's command" "$work/installer.log"
+    env -i XPANEL_LISTEN=0.0.0.0:80 "$chroot" "$work/rootfs" /usr/local/bin/xpanel healthcheck \
+        || fail "the HEALTHCHECK command failed"
+    stop_in_chroot installer
+    start_in_chroot own "" /bin/bash /kunlun/start.sh
+    check_running "our entry point (no command)" "$pid" ""
+    stop_in_chroot own
+    how="chroot of the exported image: the installer's command and ours, healthcheck command passed, clean exit on SIGTERM"
 fi
-[ -n "$how" ] || { echo "the image did not serve the login page" >&2; cat "$work"/*.log "$work/run.err" 2>/dev/null | tail -20; exit 1; }
-grep -q "KunlunXPanel" "$work/login.html" || { echo "unexpected login page" >&2; exit 1; }
 
-say "login page served by the image ($how)"
+say "image $image (XPanel-rs $own_version) served as it should ($how)"
 say "HEALTHCHECK in the image: $health"
 say "image size: $image_size bytes ($(numfmt --to=iec "$image_size")); tarball: $(stat -c %s "$tarball") bytes ($(du -h "$tarball" | cut -f1))"

@@ -6,9 +6,18 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 #[derive(Debug, Clone, Parser)]
 #[command(name = "xpanel", version, about = "XPanel-rs: the Klustron admin console")]
 pub struct Config {
-    /// Address and port to listen on.
-    #[arg(long, env = "XPANEL_LISTEN", default_value = "0.0.0.0:18080")]
-    pub listen: SocketAddr,
+    /// What to do; without a command, serve the console.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Addresses and ports to listen on, `ip:port,ip:port` (the image: 80 and 18080).
+    #[arg(long, env = "XPANEL_LISTEN", default_value = "0.0.0.0:18080", value_delimiter = ',')]
+    pub listen: Vec<SocketAddr>,
+
+    /// `uid:gid` to become after binding, when started as root (the image starts as
+    /// root so it can bind port 80 on any engine, then runs as 10001:10001).
+    #[arg(long, env = "XPANEL_RUN_AS")]
+    pub run_as: Option<String>,
 
     /// Directory for the console's own data (the SQLite store unless --store-url).
     #[arg(long, env = "XPANEL_DATA_DIR", default_value = "data")]
@@ -77,12 +86,45 @@ pub struct Config {
     #[arg(long, env = "XPANEL_JOB_SILENT_TIMEOUT_SECS", default_value_t = 1800)]
     pub job_silent_timeout_secs: u64,
 
+    /// The metadata cluster's database with XPanel's users, roles and grants, imported at
+    /// the first start and by `import-xpanel-accounts`. Only read.
+    #[arg(long, env = "XPANEL_ACCOUNTS_DB", default_value = klustron::metadata::xpanel_accounts::XPANEL_DB)]
+    pub xpanel_db: String,
+
     /// Password of the metadata account.
     #[arg(long, env = "META_PASSWORD", default_value = "pgx_pwd", hide_env_values = true)]
     pub meta_password: String,
 }
 
+/// The commands besides serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Exit 0 if the console on the first --listen address serves its login page (the
+    /// image's HEALTHCHECK).
+    Healthcheck,
+    /// Import XPanel's users, roles and grants from the metadata cluster (see
+    /// docs/XPANEL-IMPORT.md); what is there already is left alone, so it can run again.
+    ImportXpanelAccounts {
+        /// Print what would be imported; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
 impl Config {
+    /// Klustron's metadata and cluster_mgr, when METASEEDS is set.
+    pub fn klustron(
+        &self,
+    ) -> anyhow::Result<Option<std::sync::Arc<app::backend::klustron::Klustron>>> {
+        Ok(self.klustron_seeds()?.map(|seeds| {
+            std::sync::Arc::new(app::backend::klustron::Klustron::new(
+                seeds,
+                self.cluster_mgr.clone(),
+                Duration::from_secs(self.cluster_mgr_timeout_secs.max(1)),
+            ))
+        }))
+    }
+
     /// The Klustron seeds, checked: `None` without METASEEDS, an error for a bad one.
     pub fn klustron_seeds(&self) -> anyhow::Result<Option<klustron::MetaSeeds>> {
         if self.metaseeds.iter().all(|s| s.trim().is_empty()) {

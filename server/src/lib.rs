@@ -5,4 +5,6 @@ pub mod edge;
 pub mod healthcheck;
 pub mod logging;
 pub mod ops;
+pub mod privileges;
 pub mod startup;
+pub mod xpanel_accounts;

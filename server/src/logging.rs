@@ -12,8 +12,11 @@ pub enum LogFormat {
 /// Installs the process's log subscriber; call once, first thing.
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
-    // Colours only on a terminal: a container's log driver would store escape codes.
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    // Colours only on a terminal, and never with NO_COLOR (no-color.org), which the image
+    // sets: under `docker run -t` (the installer's `-itd`) stdout is a terminal, and the
+    // log driver would store escape codes.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let logs = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi);
     match format {
         LogFormat::Text => logs.init(),

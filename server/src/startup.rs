@@ -32,14 +32,29 @@ use tower_http::{
 
 /// A bound, ready-to-run console.
 pub struct Application {
-    listener: TcpListener,
+    listeners: Vec<TcpListener>,
     router: Router,
     state: AppState,
 }
 
 impl Application {
-    /// Opens the store, seeds the initial account if the store is empty, and binds.
+    /// Binds every listen address, drops root (`--run-as`), opens the store, seeds the
+    /// initial account if the store is empty, and imports XPanel's accounts if nothing
+    /// has happened in the store yet.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let mut listeners = vec![];
+        for addr in &config.listen {
+            listeners
+                .push(TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?);
+        }
+        anyhow::ensure!(!listeners.is_empty(), "--listen names no address");
+        // Before any file is opened: the store is the service user's, never root's.
+        if let Some(spec) = &config.run_as {
+            let to = crate::privileges::RunAs::parse(spec)?;
+            if crate::privileges::drop_root(to)? {
+                tracing::info!(uid = to.uid, gid = to.gid, "listening; root dropped");
+            }
+        }
         let store = Store::open_configured(config.store_url.as_deref(), &config.data_dir)
             .await
             .with_context(|| match &config.store_url {
@@ -48,24 +63,17 @@ impl Application {
                 None => format!("opening the store in {}", config.data_dir.display()),
             })?;
         seed_initial_account(&store).await?;
-        let klustron = config.klustron_seeds()?.map(|seeds| {
-            tracing::info!(seeds = ?seeds.urls().len(), "Klustron metadata seeds configured");
-            Arc::new(Klustron::new(
-                seeds,
-                config.cluster_mgr.clone(),
-                std::time::Duration::from_secs(config.cluster_mgr_timeout_secs.max(1)),
-            ))
-        });
-        if klustron.is_none() {
-            tracing::warn!(
+        let klustron: Option<Arc<Klustron>> = config.klustron()?;
+        match &klustron {
+            Some(k) => {
+                tracing::info!("Klustron metadata seeds configured");
+                crate::xpanel_accounts::import_at_first_start(&store, k, &config.xpanel_db).await;
+            }
+            None => tracing::warn!(
                 "no METASEEDS: machine and cluster pages will say Klustron is not configured"
-            );
+            ),
         }
-
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .with_context(|| format!("binding {}", config.listen))?;
-        let site_addr = listener.local_addr()?;
+        let site_addr = listeners[0].local_addr()?;
         let hash_file = app::assets::locate(std::path::Path::new(&config.site_root));
         app::assets::init(hash_file.as_deref());
         let leptos_options = LeptosOptions::builder()
@@ -94,11 +102,16 @@ impl Application {
             hosts: Arc::new(crate::edge::HostPolicy::new(&config.allowed_hosts)),
             ops_token: config.ops_token.clone().filter(|t| !t.is_empty()).map(Arc::from),
         };
-        Ok(Application { listener, router: router(state.clone(), edge), state })
+        Ok(Application { listeners, router: router(state.clone(), edge), state })
     }
 
+    /// The first listen address.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.local_addrs()[0]
+    }
+
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.listeners.iter().filter_map(|l| l.local_addr().ok()).collect()
     }
 
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
@@ -109,15 +122,34 @@ impl Application {
             Ok(n) => tracing::info!(jobs = n, "following unfinished jobs again"),
             Err(e) => tracing::error!(error = %e, "could not resume unfinished jobs"),
         }
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        // Without TCP_NODELAY a body sent in several writes (a streamed page, a file)
-        // waits ~40 ms for the client's delayed ACK (Nagle): measured in bench/load.sh.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "could not set TCP_NODELAY");
-            }
+        // One signal stops every listener; each finishes its requests in flight.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
         });
-        axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        let mut servers = tokio::task::JoinSet::new();
+        for listener in self.listeners {
+            let service = self.router.clone().into_make_service_with_connect_info::<SocketAddr>();
+            // Without TCP_NODELAY a body sent in several writes (a streamed page, a file)
+            // waits ~40 ms for the client's delayed ACK (Nagle): measured in bench/load.sh.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!(error = %e, "could not set TCP_NODELAY");
+                }
+            });
+            let mut stopped = stopped.clone();
+            servers.spawn(async move {
+                axum::serve(listener, service)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|s| *s).await;
+                    })
+                    .await
+            });
+        }
+        while let Some(done) = servers.join_next().await {
+            done??;
+        }
         Ok(())
     }
 }
@@ -208,7 +240,7 @@ fn header_layer(
 }
 
 /// Seeds `super_dba`/`super_dba` (to be changed at first login) into an empty store.
-async fn seed_initial_account(store: &Store) -> anyhow::Result<()> {
+pub(crate) async fn seed_initial_account(store: &Store) -> anyhow::Result<()> {
     if store.count_users().await? > 0 {
         return Ok(());
     }

@@ -7,5 +7,6 @@ pub mod jobs;
 pub mod klustron;
 pub mod state;
 pub mod store;
+pub mod xpanel_import;
 
 pub use state::{app_state, AppState};

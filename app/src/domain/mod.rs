@@ -11,6 +11,9 @@ pub mod klustron;
 pub mod machine;
 pub mod password;
 pub mod user_name;
+/// Server only: it reads klustron's types.
+#[cfg(feature = "ssr")]
+pub mod xpanel_import;
 
 pub use password::{NewPassword, PasswordRuleError};
 pub use user_name::{UserName, UserNameError};

@@ -13,7 +13,7 @@ const CLUSTER_COLUMNS: &[&str] =
 /// Clusters that are not deleted. Klustron's cluster_mgr deletes the row
 /// (`shard.cc` `MetadataShard::delete_cluster_from_metadata`); `status='deleted'` is kept
 /// out too for metadata edited by hand.
-const LIVE_CLUSTER: &str = "coalesce(status, '') <> 'deleted'";
+pub(super) const LIVE_CLUSTER: &str = "coalesce(status, '') <> 'deleted'";
 
 impl MetaDb {
     /// The compute-node columns this database has (`mysql_port` only where it exists).

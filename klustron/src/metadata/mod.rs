@@ -18,6 +18,7 @@ mod members;
 pub mod model;
 mod rows;
 mod sql;
+pub mod xpanel_accounts;
 
 use std::sync::{Arc, Once};
 use std::time::Duration;

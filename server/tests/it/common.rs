@@ -89,8 +89,17 @@ pub async fn start_sim_as(
     step: std::time::Duration,
     profile: klustron_sim::Profile,
 ) -> std::sync::Arc<klustron_sim::Simulator> {
+    start_sim_on(&sim_metadata_url(dir), step, profile).await
+}
+
+/// A klustron-sim with its metadata in the database at `metadata_url` (SQLite or MySQL).
+pub async fn start_sim_on(
+    metadata_url: &str,
+    step: std::time::Duration,
+    profile: klustron_sim::Profile,
+) -> std::sync::Arc<klustron_sim::Simulator> {
     klustron_sim::Simulator::start(klustron_sim::SimConfig {
-        metadata_url: sim_metadata_url(dir),
+        metadata_url: metadata_url.to_owned(),
         nodes: vec!["127.0.0.1:0".parse().unwrap()],
         control: "127.0.0.1:0".parse().unwrap(),
         step,
@@ -100,9 +109,13 @@ pub async fn start_sim_as(
     .expect("simulator starts")
 }
 
-fn config(data_dir: PathBuf, metaseeds: Vec<String>) -> Config {
+/// The configuration the tests start consoles with (loopback, port 0).
+pub fn config(data_dir: PathBuf, metaseeds: Vec<String>) -> Config {
     Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
+        command: None,
+        listen: vec!["127.0.0.1:0".parse().unwrap()],
+        run_as: None,
+        xpanel_db: klustron::metadata::xpanel_accounts::XPANEL_DB.into(),
         data_dir,
         site_root: "target/site".into(),
         cookie_secure: false,
@@ -151,7 +164,8 @@ pub async fn spawn_https_like(data_dir: PathBuf) -> TestApp {
     spawn_config(c).await
 }
 
-async fn spawn_config(config: Config) -> TestApp {
+/// A console started with `config`.
+pub async fn spawn_config(config: Config) -> TestApp {
     let data_dir = config.data_dir.clone();
     let app = Application::build(&config).await.expect("console starts");
     let base = format!("http://{}", app.local_addr());

@@ -19,3 +19,4 @@ mod security_headers;
 mod security_suite;
 mod shared_store;
 mod throttling;
+mod xpanel_import;

@@ -16,6 +16,7 @@ pub mod sessions;
 #[cfg(test)]
 mod tests;
 pub mod users;
+pub mod xpanel_import;
 
 use sqlx::{
     mysql::{MySqlPool, MySqlPoolOptions, MySqlQueryResult},
