@@ -26,11 +26,12 @@ for _ in $(seq 1 100); do
 done
 
 # The console runs in a loop so that a test can restart it (kill the pid in
-# $CONSOLE_PIDFILE); the loop ends when the run does.
+# $CONSOLE_PIDFILE); the loop ends when the run does. cluster_mgr's answers time out
+# after 3 s, so that real_wire_failures.spec.ts can make a submit time out quickly.
 (
     while [ ! -e "$data/stop" ]; do
         METASEEDS="$meta" target/debug/xpanel --listen "127.0.0.1:$port" --data-dir "$data/console" \
-            --site-root target/site >>"$data/console.log" 2>&1 &
+            --cluster-mgr-timeout-secs 3 --site-root target/site >>"$data/console.log" 2>&1 &
         echo $! >"$data/console.pid"
         wait $! || true
     done

@@ -51,7 +51,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/KunlunXPanel/favicon.svg"/>
         <Title text="KunlunXPanel"/>
-        <crate::lang::LanguageProvider>
+        <crate::components::language::LanguageProvider>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=(StaticSegment("KunlunXPanel"), StaticSegment("login")) view=LoginPage/>
@@ -75,7 +75,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
-        </crate::lang::LanguageProvider>
+        </crate::components::language::LanguageProvider>
     }
 }
 

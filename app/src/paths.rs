@@ -24,3 +24,9 @@ pub const SYSTEM: &str = "/KunlunXPanel/system";
 pub const HEALTHZ: &str = "/KunlunXPanel/healthz";
 pub const READYZ: &str = "/KunlunXPanel/readyz";
 pub const METRICS: &str = "/KunlunXPanel/metrics";
+
+/// Server functions callable without a session: the login and the language switch.
+pub const PUBLIC_FNS: &[&str] = &["/KunlunXPanel/api/login", "/KunlunXPanel/api/set_language"];
+/// Server functions callable by a user who must still change the password.
+pub const PASSWORD_CHANGE_FNS: &[&str] =
+    &["/KunlunXPanel/api/change_password", "/KunlunXPanel/api/logout"];

@@ -42,9 +42,16 @@ export async function login(page: Page, user: string, password: string) {
  */
 export async function loginReady(page: Page) {
   await login(page, DEFAULT_USER, NEW_PASSWORD);
-  // allTextContents does not wait, so it is safe once the page has moved on.
-  const refused = async () =>
-    (await page.getByTestId("login-error").allTextContents()).some((t) => /Wrong|错误/.test(t));
+  // allTextContents does not wait, so it is safe once the page has moved on; it throws
+  // while a navigation replaces the page (a login that brings the user's stored
+  // language reloads it), which means "not refused".
+  const refused = async () => {
+    try {
+      return (await page.getByTestId("login-error").allTextContents()).some((t) => /Wrong|错误/.test(t));
+    } catch {
+      return false;
+    }
+  };
   await expect.poll(async () => /\/KunlunXPanel$/.test(page.url()) || (await refused())).toBe(true);
   if (await refused()) {
     await login(page, DEFAULT_USER, DEFAULT_PASSWORD);

@@ -36,7 +36,7 @@ pub async fn login(
     set_cookie(cookie::set_cookie(&opened.token, &state.auth));
     // A language picked on the login page becomes the user's; otherwise the user's
     // stored language, chosen in some browser before, becomes this one's too.
-    if let Some(l) = crate::lang::chosen_before_login() {
+    if let Some(l) = crate::backend::locale::chosen_before_login() {
         state.store.set_user_language(opened.user_id, leptos_i18n::Locale::as_str(l)).await?;
         set_cookie(crate::lang::chosen_before_login_cookie(false));
     } else if let Some(l) = opened.language.as_deref().and_then(crate::lang::parse_locale) {

@@ -62,7 +62,7 @@ pub async fn list_clusters(query: ClusterListQuery) -> Result<ClusterPage, AppEr
     use crate::backend::{auth::guard, klustron::klustron};
     guard::require_user()?;
     let search = query.search.trim();
-    let l = crate::lang::request_locale();
+    let l = crate::backend::locale::request_locale();
     if search.chars().count() > 64 {
         let msg = td_string!(l, api_clusters.search_at_most_64_characters);
         return Err(AppError::invalid("search", msg));

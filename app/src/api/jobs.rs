@@ -49,7 +49,10 @@ pub async fn list_jobs(query: JobListQuery) -> Result<JobPage, AppError> {
         _ => {
             return Err(AppError::invalid(
                 "status",
-                td_string!(crate::lang::request_locale(), api_jobs.status_running_done_or_failed),
+                td_string!(
+                    crate::backend::locale::request_locale(),
+                    api_jobs.status_running_done_or_failed
+                ),
             ))
         }
     };

@@ -36,6 +36,8 @@ pub struct MachineRow {
     pub kind: Option<MachineKind>,
     pub port_range: String,
     pub used_ports: String,
+    /// How many of its ports instances use (cluster_mgr deletes only a machine with none).
+    pub ports_in_use: usize,
     pub installing_ports: String,
     /// `running` 在线, `idle` 不允许再装实例, `dead` 离线, or what the metadata says.
     pub status: String,
@@ -86,7 +88,10 @@ pub async fn list_machines(query: MachineListQuery) -> Result<MachinePage, AppEr
     {
         return Err(AppError::invalid(
             "search",
-            td_string!(crate::lang::request_locale(), api_machines.search_by_ip_address_digits_a),
+            td_string!(
+                crate::backend::locale::request_locale(),
+                api_machines.search_by_ip_address_digits_a
+            ),
         ));
     }
     let kind = match q.kind.as_str() {
@@ -152,6 +157,7 @@ fn row(m: klustron::metadata::Machine) -> MachineRow {
         }),
         port_range: m.port_range.map(|(a, b)| format!("{a}-{b}")).unwrap_or_default(),
         used_ports: ports(&m.used_ports),
+        ports_in_use: m.used_ports.len(),
         installing_ports: ports(&m.installing_ports),
         status: m.node_stats.as_str().to_owned(),
         cpu_cores: m.total_cpu_cores,
@@ -171,8 +177,9 @@ pub async fn machine_instances(hostaddr: String) -> Result<Vec<InstanceRow>, App
     use crate::backend::{auth::guard, klustron::klustron};
     use klustron::metadata::model::MemberState;
     guard::require_user()?;
-    let host: std::net::IpAddr =
-        hostaddr.trim().parse().map_err(|_| AppError::invalid("hostaddr", "Not an IP address"))?;
+    use crate::domain::machine::parse_host;
+    let l = crate::backend::locale::request_locale();
+    let host = parse_host(l, &hostaddr).map_err(|m| AppError::invalid("hostaddr", m))?;
     let meta = klustron()?.meta().await?;
     let (storage, compute) = meta.instances_on(&host.to_string()).await?;
     let names = meta.cluster_names().await?;
@@ -254,18 +261,19 @@ pub async fn delete_machine(
 ) -> Result<i64, AppError> {
     use crate::backend::{app_state, auth::guard, jobs, klustron::klustron};
     let who = guard::require(crate::domain::access::Privilege::MachineDelete, None).await?;
-    let host: std::net::IpAddr =
-        hostaddr.trim().parse().map_err(|_| AppError::invalid("hostaddr", "Not an IP address"))?;
-    let kind = MachineKind::parse(&machine_type)
-        .ok_or_else(|| AppError::invalid("machine_type", "Choose storage or compute"))?;
+    use crate::domain::machine::{check_delete, parse_host, parse_kind};
+    let l = crate::backend::locale::request_locale();
+    let host = parse_host(l, &hostaddr).map_err(|m| AppError::invalid("hostaddr", m))?;
+    let kind = parse_kind(l, &machine_type).map_err(|m| AppError::invalid("machine_type", m))?;
     if confirm.trim() != hostaddr.trim() {
         return Err(AppError::invalid(
             "confirm",
-            td_string!(crate::lang::request_locale(), api_machines.type_the_machine_s_ip_address),
+            td_string!(l, api_machines.type_the_machine_s_ip_address),
         ));
     }
     let host = host.to_string();
-    find(&klustron()?.meta().await?, &host, kind).await?;
+    let machine = find(&klustron()?.meta().await?, &host, kind).await?;
+    check_delete(l, &host, machine.used_ports.len()).map_err(|m| AppError::invalid("", m))?;
     let job = klustron::jobs::DeleteMachine {
         hostaddr: host.clone(),
         machine_type: machine_type_of(kind),
@@ -276,7 +284,7 @@ pub async fn delete_machine(
 
 #[cfg(feature = "ssr")]
 fn validated(form: &MachineForm) -> Result<crate::domain::machine::ValidMachine, AppError> {
-    form.validate(crate::lang::request_locale()).map_err(|errors| {
+    form.validate(crate::backend::locale::request_locale()).map_err(|errors| {
         let first = &errors[0];
         AppError::invalid(first.field, first.message.clone())
     })

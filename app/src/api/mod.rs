@@ -15,12 +15,24 @@ pub mod overview;
 pub mod preferences;
 pub mod users;
 
-use server_fn::ServerFn;
+/// The gate's lists of server functions (`paths::PUBLIC_FNS`, `paths::PASSWORD_CHANGE_FNS`)
+/// are written as paths, since the backend may not name this module; these are the
+/// functions they must be.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paths;
+    use server_fn::ServerFn;
 
-/// Server functions callable without a session.
-pub const PUBLIC_ENDPOINTS: &[&str] =
-    &[<auth::Login as ServerFn>::PATH, <preferences::SetLanguage as ServerFn>::PATH];
-
-/// Server functions callable by a user who must still change the password.
-pub const PASSWORD_CHANGE_ENDPOINTS: &[&str] =
-    &[<auth::ChangePassword as ServerFn>::PATH, <auth::Logout as ServerFn>::PATH];
+    #[test]
+    fn the_gates_lists_name_these_server_functions() {
+        assert_eq!(
+            paths::PUBLIC_FNS,
+            [<auth::Login as ServerFn>::PATH, <preferences::SetLanguage as ServerFn>::PATH]
+        );
+        assert_eq!(
+            paths::PASSWORD_CHANGE_FNS,
+            [<auth::ChangePassword as ServerFn>::PATH, <auth::Logout as ServerFn>::PATH]
+        );
+    }
+}

@@ -75,7 +75,10 @@ pub async fn list_operations(
                 .await?
                 .into_iter()
                 .map(|j| OperationRow {
-                    name: crate::lang::job_name(crate::lang::request_locale(), &j.job_type),
+                    name: crate::lang::job_name(
+                        crate::backend::locale::request_locale(),
+                        &j.job_type,
+                    ),
                     id: j.id,
                     action: j.job_type,
                     user: j.user_name,
@@ -93,7 +96,7 @@ pub async fn list_operations(
         "console" => {
             let q = &filter;
             let filter = AuditFilter::parse(
-                crate::lang::request_locale(),
+                crate::backend::locale::request_locale(),
                 &q.user,
                 &q.action,
                 &q.outcome,

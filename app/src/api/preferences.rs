@@ -16,7 +16,10 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
         store::audit::{AuditEvent, Outcome},
     };
     let locale = crate::lang::parse_locale(&lang).ok_or_else(|| {
-        AppError::invalid("lang", td_string!(crate::lang::request_locale(), lang.unknown))
+        AppError::invalid(
+            "lang",
+            td_string!(crate::backend::locale::request_locale(), lang.unknown),
+        )
     })?;
     let session = guard::current_session();
     if let Some(s) = &session {

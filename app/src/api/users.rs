@@ -94,15 +94,17 @@ pub async fn create_user(name: String, role_id: i64, password: String) -> Result
     use crate::backend::auth::password;
     use crate::domain::{NewPassword, UserName};
     let (state, who) = admin().await?;
-    let name = UserName::parse(&name)
-        .map_err(|e| AppError::invalid("name", e.message(crate::lang::request_locale())))?;
+    let name = UserName::parse(&name).map_err(|e| {
+        AppError::invalid("name", e.message(crate::backend::locale::request_locale()))
+    })?;
     role(&state, role_id).await?;
-    let pw = NewPassword::parse(name.as_str(), "", &password, &password)
-        .map_err(|e| AppError::invalid("password", e.message(crate::lang::request_locale())))?;
+    let pw = NewPassword::parse(name.as_str(), "", &password, &password).map_err(|e| {
+        AppError::invalid("password", e.message(crate::backend::locale::request_locale()))
+    })?;
     let taken = || {
         AppError::invalid(
             "name",
-            td_string!(crate::lang::request_locale(), api_users.this_user_name_is_taken),
+            td_string!(crate::backend::locale::request_locale(), api_users.this_user_name_is_taken),
         )
     };
     if state.store.user_by_name(name.as_str()).await?.is_some() {
@@ -139,8 +141,9 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     use crate::domain::NewPassword;
     let (state, who) = admin().await?;
     let user = account(&state, id).await?;
-    let pw = NewPassword::parse(&user.name, "", &password, &password)
-        .map_err(|e| AppError::invalid("password", e.message(crate::lang::request_locale())))?;
+    let pw = NewPassword::parse(&user.name, "", &password, &password).map_err(|e| {
+        AppError::invalid("password", e.message(crate::backend::locale::request_locale()))
+    })?;
     let hash = hashing::hash(pw.expose()).await?;
     state.store.reset_password(id, &hash.0).await?;
     audit(&state, &who, "reset_password", &user.name, "must change at next login").await;
@@ -155,14 +158,17 @@ pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
     if user.id == who.user_id {
         return Err(AppError::invalid(
             "",
-            td_string!(crate::lang::request_locale(), api_users.you_cannot_delete_your_own_account),
+            td_string!(
+                crate::backend::locale::request_locale(),
+                api_users.you_cannot_delete_your_own_account
+            ),
         ));
     }
     if confirm.trim() != user.name {
         return Err(AppError::invalid(
             "confirm",
             fill!(
-                td_string!(crate::lang::request_locale(), api_cluster.type_to_confirm),
+                td_string!(crate::backend::locale::request_locale(), api_cluster.type_to_confirm),
                 name = user.name
             ),
         ));
@@ -198,12 +204,12 @@ pub async fn save_role(
     list.dedup();
     let joined = Privilege::join(&list);
     if id == 0 {
-        let name = valid_role_name(crate::lang::request_locale(), &name)
+        let name = valid_role_name(crate::backend::locale::request_locale(), &name)
             .map_err(|m| AppError::invalid("name", m))?;
         if state.store.roles().await?.iter().any(|r| r.name.eq_ignore_ascii_case(&name)) {
             return Err(AppError::invalid(
                 "name",
-                td_string!(crate::lang::request_locale(), api_users.this_role_exists),
+                td_string!(crate::backend::locale::request_locale(), api_users.this_role_exists),
             ));
         }
         let id = state.store.create_role(&name, &joined).await?;
@@ -215,7 +221,7 @@ pub async fn save_role(
             return Err(AppError::invalid(
                 "",
                 td_string!(
-                    crate::lang::request_locale(),
+                    crate::backend::locale::request_locale(),
                     api_users.built_in_roles_cannot_be_changed
                 ),
             ));
@@ -232,7 +238,10 @@ pub async fn delete_role(id: i64) -> Result<(), AppError> {
     if !state.store.delete_role(id).await? {
         return Err(AppError::invalid(
             "",
-            td_string!(crate::lang::request_locale(), api_users.built_in_roles_and_roles_someone),
+            td_string!(
+                crate::backend::locale::request_locale(),
+                api_users.built_in_roles_and_roles_someone
+            ),
         ));
     }
     audit(&state, &who, "delete_role", &r.name, "").await;
@@ -259,7 +268,10 @@ pub async fn add_grant(
         if meta.cluster(c).await?.is_none() {
             return Err(AppError::invalid(
                 "cluster_id",
-                fill!(td_string!(crate::lang::request_locale(), api_users.no_cluster), c = c),
+                fill!(
+                    td_string!(crate::backend::locale::request_locale(), api_users.no_cluster),
+                    c = c
+                ),
             ));
         }
     }
@@ -269,7 +281,10 @@ pub async fn add_grant(
         if u <= f {
             return Err(AppError::invalid(
                 "valid_until",
-                td_string!(crate::lang::request_locale(), api_users.the_end_must_be_after_the),
+                td_string!(
+                    crate::backend::locale::request_locale(),
+                    api_users.the_end_must_be_after_the
+                ),
             ));
         }
     }
@@ -315,7 +330,7 @@ async fn role(
     state.store.role(id).await?.ok_or_else(|| {
         AppError::invalid(
             "role_id",
-            td_string!(crate::lang::request_locale(), api_users.no_such_role),
+            td_string!(crate::backend::locale::request_locale(), api_users.no_such_role),
         )
     })
 }
@@ -334,7 +349,10 @@ async fn super_dba_role(state: &AppState) -> Result<i64, AppError> {
 fn last_super_dba() -> AppError {
     AppError::invalid(
         "",
-        td_string!(crate::lang::request_locale(), api_users.this_is_the_last_enabled_super),
+        td_string!(
+            crate::backend::locale::request_locale(),
+            api_users.this_is_the_last_enabled_super
+        ),
     )
 }
 

@@ -10,8 +10,8 @@ use klustron::metadata::model::NodeStats;
 use klustron::metadata::Machine;
 use klustron::placement::{capacity, place, spread_primaries};
 
-use crate::api::cluster_create::{ClusterPlan, OfferedMachine, Placed, PreCheck};
 use crate::domain::cluster::{ClusterDraft, ValidCluster};
+use crate::domain::cluster_plan::{ClusterPlan, OfferedMachine, Placed, PreCheck};
 use crate::error::AppError;
 
 /// The draft's first problem as a validation error on its field.

@@ -7,11 +7,11 @@ use klustron::metadata::model::MemberState;
 use super::auth::{guard, CurrentSession};
 use super::klustron::klustron;
 use super::{app_state, jobs};
+use crate::backend::locale::request_locale;
 use crate::domain::cluster_view::{
     confirm_mismatch, ClusterChange, ClusterDetail, CompNodeDetail, ShardDetail, StorageNodeRow,
 };
 use crate::error::AppError;
-use crate::lang::request_locale;
 
 /// cluster_mgr's default compute account (`CreateClusterMission`), which the seed
 /// document names too: used when the cluster's memo names none.

@@ -5,6 +5,7 @@ pub mod cluster_plan;
 pub mod clusters;
 pub mod jobs;
 pub mod klustron;
+pub mod locale;
 pub mod state;
 pub mod store;
 pub mod xpanel_import;

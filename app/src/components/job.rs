@@ -2,7 +2,7 @@
 //! stream (server-sent events fed by the job's one follower on the server), and the
 //! banner and progress views render what it delivers.
 
-use crate::api::jobs::{JobStatus, JobView, StepState};
+use crate::domain::job::{JobStatus, JobView, StepState};
 use crate::i18n::*;
 use crate::lang::fill;
 use crate::paths;
@@ -227,13 +227,16 @@ pub fn JobProgress(job: RwSignal<Option<JobView>>) -> impl IntoView {
     }
 }
 
-/// "Waiting for cluster_mgr …" for a job cluster_mgr has no memo of yet.
+/// Why a running job shows no progress: queued in cluster_mgr, silent by nature, or its
+/// submission still without an answer.
 fn waiting_text(l: Locale, j: &JobView) -> String {
-    match j.waiting {
-        Some(w) if w.reason == crate::domain::job::WaitReason::Queued => {
-            fill!(td_string!(l, job_wait.queued), since = crate::time::utc(w.since))
+    use crate::domain::job::WaitReason;
+    match j.waiting.map(|w| (w.reason, w.since)) {
+        Some((WaitReason::Queued, since)) => {
+            fill!(td_string!(l, job_wait.queued), since = crate::time::utc(since))
         }
-        Some(_) => td_string!(l, job_wait.silent).to_owned(),
+        Some((WaitReason::Silent, _)) => td_string!(l, job_wait.silent).to_owned(),
+        Some((WaitReason::AnswerLost, _)) => td_string!(l, job_wait.answer_lost).to_owned(),
         None => String::new(),
     }
 }

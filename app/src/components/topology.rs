@@ -6,7 +6,8 @@
 //! The layout is a pure function ([`layout`]) so it is tested without a browser; the SVG
 //! colours are Tailwind classes, so the picture follows the light or dark theme.
 
-use crate::api::{cluster::ClusterDetail, cluster_create::ClusterPlan};
+use crate::domain::cluster_plan::ClusterPlan;
+use crate::domain::cluster_view::ClusterDetail;
 use crate::i18n::*;
 use crate::lang::fill;
 use leptos::prelude::*;

@@ -2,6 +2,7 @@
 //! waits for. Built by the server (`backend::jobs`), shown by the job components.
 
 use crate::i18n::*;
+use crate::lang::fill;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,11 +16,26 @@ impl JobView {
     /// Why it failed, in `l`: the console's reason when it ended the job, else
     /// cluster_mgr's words (as it wrote them).
     pub fn failure(&self, l: Locale) -> String {
-        match self.end_reason {
-            Some(r) => r.message(l),
-            None => self.error.clone(),
+        match (self.end_reason, self.error_code) {
+            (Some(r), _) => r.message(l),
+            (None, Some(code)) => {
+                let words = self.error.strip_suffix(&cluster_mgr_code(code)).unwrap_or(&self.error);
+                fill!(td_string!(l, job.cluster_mgr_failed), words = words, code = code)
+            }
+            (None, None) => self.error.clone(),
         }
     }
+}
+
+/// How the console records a job cluster_mgr failed: its words and its code, in English
+/// (stored, audited, sent to API clients). [`JobView::failure`] says it in the reader's
+/// language.
+pub fn cluster_mgr_failure(words: &str, code: i64) -> String {
+    format!("{words}{}", cluster_mgr_code(code))
+}
+
+fn cluster_mgr_code(code: i64) -> String {
+    format!(" (cluster_mgr error {code})")
 }
 
 impl JobStatus {
@@ -134,6 +150,10 @@ pub enum WaitReason {
     Queued,
     /// cluster_mgr set the job up but writes no progress until it ends (delete_node).
     Silent,
+    /// The submission has no answer yet: it is under way, or its answer was lost (a
+    /// timeout, a broken connection) and the console looks for the job in cluster_mgr's
+    /// log (`backend::jobs::reconcile`).
+    AnswerLost,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,5 +214,48 @@ impl EndReason {
             Self::Unanswered => td_string!(l, job_end.unanswered).into(),
             Self::LostSubmit => td_string!(l, job_end.lost_submit).into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(error: String, error_code: Option<i64>) -> JobView {
+        JobView {
+            id: 1,
+            job_type: "create_machine".into(),
+            target: "10.0.0.1".into(),
+            user_name: "super_dba".into(),
+            cm_job_id: "7".into(),
+            status: JobStatus::Failed,
+            error,
+            error_code,
+            waiting: None,
+            end_reason: None,
+            notice: String::new(),
+            steps: vec![],
+            percent: 0,
+            cluster_id: None,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn a_cluster_mgr_failure_is_its_words_and_code_in_the_readers_language() {
+        let words = "Create machine job add hostaddr in server_nodes";
+        let stored = cluster_mgr_failure(words, 70062);
+        assert_eq!(stored, format!("{words} (cluster_mgr error 70062)"));
+        let j = failed(stored.clone(), Some(70062));
+        assert_eq!(j.failure(Locale::en), stored);
+        assert_eq!(j.failure(Locale::zh_CN), format!("{words}（cluster_mgr 错误码 70062）"));
+        // Code 0 (add_nodes reports failures so) is a code too.
+        let zero = failed(cluster_mgr_failure("node_mgr failed", 0), Some(0));
+        assert_eq!(zero.failure(Locale::zh_CN), "node_mgr failed（cluster_mgr 错误码 0）");
+        // The console's own reasons are translated from their key.
+        let mut lost = failed("anything".into(), None);
+        lost.end_reason = Some(EndReason::LostSubmit);
+        assert_ne!(lost.failure(Locale::zh_CN), lost.failure(Locale::en));
     }
 }

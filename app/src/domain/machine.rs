@@ -48,6 +48,34 @@ impl MachineKind {
     }
 }
 
+/// A machine's address as the browser sends it (the form, the delete and node-view
+/// calls). IPv4 only: cluster_mgr's address checks are AF_INET only (`ValidNetWorkAddr`)
+/// and it writes `host:port` without brackets.
+pub fn parse_host(l: Locale, raw: &str) -> Result<Ipv4Addr, String> {
+    let host = raw.trim();
+    match host.parse::<Ipv4Addr>() {
+        Ok(ip) => Ok(ip),
+        Err(_) if host.is_empty() => Err(td_string!(l, machine.ip_required).into()),
+        Err(_) => Err(fill!(td_string!(l, machine.ip_invalid), value = clip(host))),
+    }
+}
+
+/// A machine type as the browser sends it.
+pub fn parse_kind(l: Locale, raw: &str) -> Result<MachineKind, String> {
+    MachineKind::parse(raw.trim()).ok_or_else(|| td_string!(l, machine.type_required).into())
+}
+
+/// cluster_mgr deletes a machine only when none of its ports is in use (`used_port`
+/// empty; `MachineRequest::DeleteMachine` fails the job with 70064 otherwise). The page
+/// says so before anything is sent, the server function refuses with the same words.
+pub fn check_delete(l: Locale, host: &str, ports_in_use: usize) -> Result<(), String> {
+    if ports_in_use == 0 {
+        Ok(())
+    } else {
+        Err(fill!(td_string!(l, machine.in_use), host = host, count = ports_in_use))
+    }
+}
+
 /// The form as the browser sends it: every value a string, nothing trusted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MachineForm {
@@ -94,24 +122,20 @@ impl MachineForm {
         let mut bad =
             |field: &'static str, message: String| errors.push(FieldError { field, message });
 
-        let host = self.hostaddr.trim();
-        // IPv4 only: cluster_mgr's address checks are AF_INET only (`ValidNetWorkAddr`)
-        // and it writes `host:port` without brackets.
-        let hostaddr = match host.parse::<Ipv4Addr>() {
+        let hostaddr = match parse_host(l, &self.hostaddr) {
             Ok(ip) => Some(ip.to_string()),
-            Err(_) if host.is_empty() => {
-                bad("hostaddr", td_string!(l, machine.ip_required).into());
-                None
-            }
-            Err(_) => {
-                bad("hostaddr", fill!(td_string!(l, machine.ip_invalid), value = clip(host)));
+            Err(m) => {
+                bad("hostaddr", m);
                 None
             }
         };
-        let kind = MachineKind::parse(self.machine_type.trim());
-        if kind.is_none() {
-            bad("machine_type", td_string!(l, machine.type_required).into());
-        }
+        let kind = match parse_kind(l, &self.machine_type) {
+            Ok(k) => Some(k),
+            Err(m) => {
+                bad("machine_type", m);
+                None
+            }
+        };
         let start = port(l, "port_start", &self.port_start, &mut bad);
         let end = port(l, "port_end", &self.port_end, &mut bad);
         if let (Some(s), Some(e)) = (start, end) {

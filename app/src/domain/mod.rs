@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod cluster;
+pub mod cluster_plan;
 pub mod cluster_view;
 pub mod field;
 pub mod job;

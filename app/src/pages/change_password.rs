@@ -37,7 +37,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     };
     view! {
         <header class="absolute right-4 top-4 text-sm">
-            <crate::lang::LanguageSwitch/>
+            <crate::components::language::LanguageSwitch/>
         </header>
         <main class="flex min-h-screen items-center justify-center p-4">
             <section class="w-full max-w-md rounded-lg bg-white p-8 shadow" aria-labelledby="change-title">

@@ -43,7 +43,7 @@ pub fn Frame() -> impl IntoView {
                         })}
                     </Transition>
                     <crate::theme::ThemeToggle/>
-                    <crate::lang::LanguageSwitch dark=true/>
+                    <crate::components::language::LanguageSwitch dark=true/>
                     <ActionForm action=logout>
                         <button type="submit" class="rounded border border-[#fff]/40 px-3 py-1 hover:bg-[#fff]/10" data-test="logout">
                             {tu_string!(i18n, common.log_out)}

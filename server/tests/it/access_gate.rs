@@ -8,11 +8,8 @@ use serde_json::json;
 
 /// Every registered server function, except those any session (or no session) may call.
 fn protected_server_functions() -> Vec<&'static str> {
-    let open: Vec<&str> = app::api::PUBLIC_ENDPOINTS
-        .iter()
-        .chain(app::api::PASSWORD_CHANGE_ENDPOINTS)
-        .copied()
-        .collect();
+    let open: Vec<&str> =
+        app::paths::PUBLIC_FNS.iter().chain(app::paths::PASSWORD_CHANGE_FNS).copied().collect();
     let mut paths: Vec<&'static str> = server_fn::axum::server_fn_paths()
         .map(|(path, _)| path)
         .filter(|p| !open.contains(p))
@@ -29,7 +26,7 @@ fn protected_server_functions() -> Vec<&'static str> {
 async fn without_a_session_every_server_function_but_login_is_unauthorized() {
     let app = spawn_app().await;
     let mut all: Vec<&str> = protected_server_functions();
-    all.extend(app::api::PASSWORD_CHANGE_ENDPOINTS);
+    all.extend(app::paths::PASSWORD_CHANGE_FNS);
     for path in all {
         let r = app.post_form(path, &[]).await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{path}");

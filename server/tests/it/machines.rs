@@ -285,3 +285,47 @@ async fn cluster_mgr_down_is_reported_and_the_attempt_recorded() {
     // The console stays up and answers.
     assert_eq!(s.app.current_user().await.status(), StatusCode::OK);
 }
+
+/// #17: a machine whose ports instances use is refused by the console, in the reader's
+/// language and with the words the page shows before submitting (`domain::machine::
+/// check_delete`); cluster_mgr would fail the job (70064). Nothing is submitted.
+#[tokio::test]
+async fn a_machine_in_use_is_refused_before_cluster_mgr_in_the_readers_language() {
+    let s = crate::common::ready(10).await;
+    let id: i64 = create(&s.app, &[]).await.json().await.unwrap();
+    assert_eq!(crate::common::wait_job(&s.app, id).await["status"], "Done");
+    let machines = s.sim.store().reader().machines().await.unwrap();
+    let busy = machines.iter().find(|m| !m.used_ports.is_empty()).expect("a machine in use");
+    let kind = busy.machine_type.unwrap().as_str();
+    let del = [
+        ("hostaddr".to_owned(), busy.hostaddr.clone()),
+        ("machine_type".to_owned(), kind.to_owned()),
+        ("confirm".to_owned(), busy.hostaddr.clone()),
+    ];
+    let jobs = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cluster_general_job_log")
+            .fetch_one(s.sim.store().pool())
+            .await
+            .unwrap()
+    };
+    let jobs_before = jobs().await;
+    for (lang, locale) in [("en", app::i18n::Locale::en), ("zh-CN", app::i18n::Locale::zh_CN)] {
+        let r = s
+            .app
+            .client
+            .post(s.app.url("/KunlunXPanel/api/machines/delete"))
+            .header(reqwest::header::ACCEPT_LANGUAGE, lang)
+            .form(&del)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        let want =
+            app::domain::machine::check_delete(locale, &busy.hostaddr, busy.used_ports.len())
+                .unwrap_err();
+        assert_eq!(error_body(r).await["Validation"]["message"], want.as_str(), "{lang}");
+        assert!(want.contains(&busy.hostaddr) && want.contains("cluster_mgr"), "{want}");
+    }
+    assert_eq!(jobs().await, jobs_before);
+    assert!(app::domain::machine::check_delete(app::i18n::Locale::en, "10.0.0.1", 0).is_ok());
+}

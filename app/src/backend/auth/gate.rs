@@ -6,7 +6,7 @@
 //! the guards in [`super::guard`] repeat the check inside each server function.
 
 use super::{cookie, AuthSettings, ClientAddr, CurrentSession};
-use crate::{api, backend::store::now, backend::AppState, error::AppError, paths};
+use crate::{backend::store::now, backend::AppState, error::AppError, paths};
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
@@ -36,9 +36,9 @@ pub fn access_for(path: &str) -> Access {
         || path == "/KunlunXPanel/favicon.ico"
         || path == "/KunlunXPanel/favicon.svg";
     let is_ops = [paths::HEALTHZ, paths::READYZ, paths::METRICS].contains(&path);
-    if is_asset || is_ops || path == paths::LOGIN || api::PUBLIC_ENDPOINTS.contains(&path) {
+    if is_asset || is_ops || path == paths::LOGIN || paths::PUBLIC_FNS.contains(&path) {
         Access::Public
-    } else if path == paths::CHANGE_PASSWORD || api::PASSWORD_CHANGE_ENDPOINTS.contains(&path) {
+    } else if path == paths::CHANGE_PASSWORD || paths::PASSWORD_CHANGE_FNS.contains(&path) {
         Access::PasswordChange
     } else {
         Access::User

@@ -103,7 +103,7 @@ pub async fn change_password(
         store.audit(failed("wrong current password")).await;
         return Err(AppError::invalid(
             "current_password",
-            td_string!(crate::lang::request_locale(), password_rule.current_wrong),
+            td_string!(crate::backend::locale::request_locale(), password_rule.current_wrong),
         ));
     }
     // The current password was right: that attempt was no guess.
@@ -117,7 +117,10 @@ pub async fn change_password(
             } else {
                 "new_password"
             };
-            return Err(AppError::invalid(field, rule.message(crate::lang::request_locale())));
+            return Err(AppError::invalid(
+                field,
+                rule.message(crate::backend::locale::request_locale()),
+            ));
         }
     };
     let hash = password::hash(new.expose()).await?;

@@ -15,9 +15,9 @@ use axum::Extension;
 use futures::stream::{self, Stream, StreamExt};
 use tokio_stream::wrappers::WatchStream;
 
-use crate::api::jobs::{JobStatus, JobView};
 use crate::backend::auth::CurrentSession;
 use crate::backend::AppState;
+use crate::domain::job::{JobStatus, JobView};
 use crate::error::AppError;
 
 /// The route, relative to nothing (the full path).

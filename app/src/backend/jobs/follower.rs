@@ -161,7 +161,7 @@ async fn poll_until_finished(
                         };
                         (
                             JobStatus::Failed,
-                            format!("{text} (cluster_mgr error {code})"),
+                            crate::domain::job::cluster_mgr_failure(&text, *code),
                             Some(*code),
                             Some(&report.attachment),
                             None,

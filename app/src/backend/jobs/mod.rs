@@ -22,7 +22,7 @@ use super::auth::CurrentSession;
 use super::store::audit::{AuditEvent, Outcome};
 use super::store::jobs::{JobEnd, JobRecord, NewJob};
 use super::AppState;
-use crate::domain::job::{EndReason, JobStatus, JobView};
+use crate::domain::job::{EndReason, JobStatus, JobView, JobWait, WaitReason};
 use crate::error::AppError;
 pub use follower::{JobHub, JobPolicy};
 use progress::Progress;
@@ -278,7 +278,8 @@ pub(crate) fn view(r: &JobRecord, notice: &str) -> JobView {
         status,
         error: r.error.clone(),
         error_code: r.error_code,
-        waiting: None,
+        waiting: (r.status == "submitting")
+            .then_some(JobWait { since: r.created_at, reason: WaitReason::AnswerLost }),
         end_reason: EndReason::parse(&r.end_reason),
         notice: notice.to_owned(),
         percent: progress.percent(status),
