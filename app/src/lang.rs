@@ -14,10 +14,14 @@ use crate::i18n::*;
 /// The cookie that carries the chosen language (the name `leptos_i18n` reads).
 pub const COOKIE: &str = "i18n_pref_locale";
 
-/// The `Set-Cookie` value that makes `locale` this browser's language for a year. Not
-/// HttpOnly: the page's own code reads it too; the value is one of two fixed words.
-pub fn set_cookie_value(locale: Locale) -> String {
-    format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.as_str())
+/// The values of the cookies named `name` in a `Cookie` header (or `document.cookie`),
+/// parsed by the `cookie` crate (which the language context already brings into both
+/// builds): the one cookie parser of the server and the browser.
+pub fn cookie_values<'a>(header: &'a str, name: &'a str) -> impl Iterator<Item = String> + 'a {
+    cookie::Cookie::split_parse(header)
+        .filter_map(Result::ok)
+        .filter(move |c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 /// A locale from its tag as the store, the cookie and the switch write it (`en`, `zh-CN`).
@@ -49,34 +53,29 @@ pub fn fill_in(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> Strin
 /// bringing back the user's stored one.
 pub const CHOSEN_BEFORE_LOGIN: &str = "xpanel_lang_chosen";
 
-/// The `Set-Cookie` value for [`CHOSEN_BEFORE_LOGIN`] (`set`) or for removing it.
-pub fn chosen_before_login_cookie(set: bool) -> String {
-    let age = if set { 3600 } else { 0 };
-    format!(
-        "{CHOSEN_BEFORE_LOGIN}=1; Path={}; Max-Age={age}; HttpOnly; SameSite=Lax",
-        crate::paths::BASE
-    )
-}
-
 /// The name of a cluster_mgr job type, as XPanel's operation log names it
 /// (`config/myconfig.php`); the type itself if it has no name.
 pub fn job_name(l: Locale, job_type: &str) -> String {
-    let name = match job_type {
-        "create_machine" => td_string!(l, common.add_machine),
-        "update_machine" => td_string!(l, job_type.update_machine),
-        "delete_machine" => td_string!(l, job_type.delete_machine),
-        "create_cluster" => td_string!(l, common.create_cluster),
-        "delete_cluster" => td_string!(l, common.delete_cluster),
-        "add_shards" => td_string!(l, job_type.add_shards),
-        "add_comps" => td_string!(l, job_type.add_comps),
-        "add_nodes" => td_string!(l, job_type.add_nodes),
-        "delete_shard" => td_string!(l, job_type.delete_shard),
-        "delete_comp" => td_string!(l, job_type.delete_comp),
-        "delete_node" => td_string!(l, job_type.delete_node),
-        "get_status" => td_string!(l, job_type.get_status),
-        other => other,
+    use klustron_vocab::JobType as T;
+    let Some(t) = T::parse(job_type) else {
+        // A job some other tool submitted: shown as cluster_mgr names it.
+        return job_type.to_owned();
     };
-    name.to_owned()
+    match t {
+        T::CreateMachine => td_string!(l, common.add_machine),
+        T::UpdateMachine => td_string!(l, job_type.update_machine),
+        T::DeleteMachine => td_string!(l, job_type.delete_machine),
+        T::CreateCluster => td_string!(l, common.create_cluster),
+        T::DeleteCluster => td_string!(l, common.delete_cluster),
+        T::AddShards => td_string!(l, job_type.add_shards),
+        T::AddComps => td_string!(l, job_type.add_comps),
+        T::AddNodes => td_string!(l, job_type.add_nodes),
+        T::DeleteShard => td_string!(l, job_type.delete_shard),
+        T::DeleteComp => td_string!(l, job_type.delete_comp),
+        T::DeleteNode => td_string!(l, job_type.delete_node),
+        T::GetStatus => td_string!(l, job_type.get_status),
+    }
+    .to_owned()
 }
 
 #[cfg(test)]
@@ -108,9 +107,10 @@ mod tests {
     }
 
     #[test]
-    fn the_cookie_is_site_wide_and_lasts_a_year() {
-        let c = set_cookie_value(Locale::zh_CN);
-        assert!(c.starts_with("i18n_pref_locale=zh-CN;") && c.contains("Path=/;"), "{c}");
-        assert!(c.contains("Max-Age=31536000"));
+    fn cookies_are_found_by_exact_name_among_others() {
+        let h = "a=1; i18n_pref_locale=zh-CN;x_i18n_pref_locale=en ;  b = 2";
+        assert_eq!(cookie_values(h, COOKIE).collect::<Vec<_>>(), ["zh-CN"]);
+        assert_eq!(cookie_values("a=1; a=2", "a").count(), 2);
+        assert_eq!(cookie_values("garbage;;=;", COOKIE).count(), 0);
     }
 }

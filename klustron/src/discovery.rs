@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::sync::RwLock;
 
 use crate::error::ClientError;
-use crate::metadata::model::{MemberState, MetaHaMode};
+use crate::metadata::model::{HaMode, MemberState};
 use crate::metadata::{host_port, MetaDb};
 
 /// Where the metadata lives: `METASEEDS` (`ip:port,ip:port`) with the metadata account,
@@ -162,13 +162,13 @@ impl Metadata {
 /// missing (not a group-replication server, no privilege) `meta_db_nodes` answers.
 async fn primary_of(seed: &MetaDb) -> Result<Option<(String, u16)>, ClientError> {
     match seed.meta_ha_mode().await {
-        Some(MetaHaMode::NoRep) => return Ok(None),
-        Some(MetaHaMode::Mgr) => match seed.group_primary().await {
+        Some(HaMode::NoRep) => return Ok(None),
+        Some(HaMode::Mgr) => match seed.group_primary().await {
             Ok(Some(p)) => return Ok(Some(p)),
             Ok(None) => tracing::warn!("mgr metadata: no ONLINE PRIMARY in the group"),
             Err(e) => tracing::warn!(error = %e, "mgr metadata: group view not readable"),
         },
-        Some(MetaHaMode::Rbr) | None => {}
+        Some(HaMode::Rbr) | None => {}
     }
     let nodes = seed.meta_db_nodes().await?;
     Ok(nodes

@@ -8,95 +8,11 @@
 
 use serde::{Serialize, Serializer};
 
-/// The job types the console uses, with their names as the operation log shows them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum JobType {
-    CreateMachine,
-    UpdateMachine,
-    DeleteMachine,
-    CreateCluster,
-    DeleteCluster,
-    AddShards,
-    AddComps,
-    AddNodes,
-    DeleteShard,
-    DeleteComp,
-    DeleteNode,
-    GetStatus,
-}
-
-impl JobType {
-    pub const ALL: [JobType; 12] = [
-        JobType::CreateMachine,
-        JobType::UpdateMachine,
-        JobType::DeleteMachine,
-        JobType::CreateCluster,
-        JobType::DeleteCluster,
-        JobType::AddShards,
-        JobType::AddComps,
-        JobType::AddNodes,
-        JobType::DeleteShard,
-        JobType::DeleteComp,
-        JobType::DeleteNode,
-        JobType::GetStatus,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobType::CreateMachine => "create_machine",
-            JobType::UpdateMachine => "update_machine",
-            JobType::DeleteMachine => "delete_machine",
-            JobType::CreateCluster => "create_cluster",
-            JobType::DeleteCluster => "delete_cluster",
-            JobType::AddShards => "add_shards",
-            JobType::AddComps => "add_comps",
-            JobType::AddNodes => "add_nodes",
-            JobType::DeleteShard => "delete_shard",
-            JobType::DeleteComp => "delete_comp",
-            JobType::DeleteNode => "delete_node",
-            JobType::GetStatus => "get_status",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
+pub use klustron_vocab::{HaMode, JobType, MachineType};
 
 /// A job's parameters: what goes into `paras`.
 pub trait Job: Serialize {
     const TYPE: JobType;
-}
-
-/// cluster_mgr's `machine_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MachineType {
-    Storage,
-    Computer,
-}
-
-impl MachineType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MachineType::Storage => "storage",
-            MachineType::Computer => "computer",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "storage" => Some(MachineType::Storage),
-            "computer" => Some(MachineType::Computer),
-            _ => None,
-        }
-    }
-    /// cluster_mgr's default port ranges (`machine_mission.cc`), which XPanel repeats.
-    pub fn default_port_range(self) -> (u16, u16) {
-        match self {
-            MachineType::Storage => (57000, 58000),
-            MachineType::Computer => (47000, 48000),
-        }
-    }
 }
 
 /// Serializes any number as the decimal string cluster_mgr expects.
@@ -156,33 +72,6 @@ pub struct DeleteMachine {
 }
 impl Job for DeleteMachine {
     const TYPE: JobType = JobType::DeleteMachine;
-}
-
-/// cluster_mgr's HA modes (`create_cluster.cc` accepts exactly these).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HaMode {
-    Rbr,
-    Mgr,
-    NoRep,
-}
-
-impl HaMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HaMode::Rbr => "rbr",
-            HaMode::Mgr => "mgr",
-            HaMode::NoRep => "no_rep",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "rbr" => Some(HaMode::Rbr),
-            "mgr" => Some(HaMode::Mgr),
-            "no_rep" => Some(HaMode::NoRep),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

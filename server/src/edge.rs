@@ -11,7 +11,9 @@
 //!   failures never reach server_fn as a 500.
 //! - A server function's error answer gets the HTTP status of its `AppError` (and
 //!   `Retry-After` when it says how long to wait): server_fn answers every error 500,
-//!   this is where the status becomes right.
+//!   this is where the status becomes right. It is also the one place a Klustron
+//!   failure is logged, and the decoded `AppError` is left in the answer's extensions
+//!   for the metrics layer outside to count (`crate::metrics`).
 //! - Answers other than compiled assets are not cached (`no-store`): they may hold what
 //!   only a logged-in user should see.
 //! - A redirect goes nowhere but to this console (no-JS form posts are redirected to
@@ -142,7 +144,8 @@ async fn read_body(req: Request) -> Result<Request, AppError> {
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
-/// A server function's error answer with its `AppError`'s status.
+/// A server function's error answer with its `AppError`'s status, and the error itself
+/// in the answer's extensions.
 async fn with_error_status(resp: Response) -> Response {
     let (mut parts, body) = resp.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
@@ -151,9 +154,16 @@ async fn with_error_status(resp: Response) -> Response {
     if let Ok(e) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyAttempts { retry_after_secs } = e {
-            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        match &e {
+            AppError::TooManyAttempts { retry_after_secs } => {
+                parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            AppError::Klustron(f) => {
+                tracing::warn!(kind = f.kind(), error = %f, "Klustron backend error");
+            }
+            _ => {}
         }
+        parts.extensions.insert(e);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

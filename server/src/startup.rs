@@ -1,6 +1,6 @@
 //! Builds the application from its configuration: store, initial account, routes, layers.
 
-use crate::{config::Config, ops};
+use crate::{config::Config, metrics::Metrics, ops};
 use anyhow::Context;
 use app::{
     app::{shell, App},
@@ -59,7 +59,9 @@ impl Application {
             .await
             .with_context(|| match &config.store_url {
                 // The URL may hold a password: name only the database kind.
-                Some(url) => format!("opening the store at {}", redact(url)),
+                Some(url) => {
+                    format!("opening the store at {}", klustron::metadata::redact_url(url))
+                }
                 None => format!("opening the store in {}", config.data_dir.display()),
             })?;
         seed_initial_account(&store).await?;
@@ -171,16 +173,15 @@ fn router(state: AppState, edge: Edge) -> Router {
         .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    let ops_state = ops::OpsState {
-        app: state.clone(),
-        metrics: Arc::new(ops::Metrics::new(&routes)),
-        token: edge.ops_token,
-    };
+    // This console's own metrics: the tests run many consoles in one process.
+    let metrics = Arc::new(Metrics::new());
+    let ops_state =
+        ops::OpsState { app: state.clone(), metrics: metrics.clone(), token: edge.ops_token };
     let ops_routes = Router::new()
         .route(paths::HEALTHZ, get(ops::healthz))
         .route(paths::READYZ, get(ops::readyz))
         .route(paths::METRICS, get(ops::metrics))
-        .with_state(ops_state.clone());
+        .with_state(ops_state);
     let pkg_dir = std::path::Path::new(options.site_root.as_ref()).join("KunlunXPanel/pkg");
     // The compiled JS, wasm and CSS: `.br`/`.gz` files made at release build time are sent
     // as they are (no compression work per request), with a year of caching for names
@@ -200,7 +201,10 @@ fn router(state: AppState, edge: Edge) -> Router {
         // Bodies are refused past this size (server-function calls by `edge` already).
         .layer(RequestBodyLimitLayer::new(crate::edge::MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(edge.hosts, crate::edge::edge))
-        .layer(middleware::from_fn_with_state(ops_state, ops::track))
+        // Outside the edge, so it counts the status the edge gave (and the Klustron
+        // failure it decoded); a `Router::layer`, so it runs after routing and labels by
+        // the matched route.
+        .layer(middleware::from_fn_with_state(metrics, crate::metrics::track))
         // A bug that panics a handler answers 500 instead of dropping the connection.
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(CompressionLayer::new())
@@ -287,16 +291,4 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
-}
-
-/// A store URL fit for a log line: the password, if any, replaced.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let userinfo = &url[scheme_end + 3..at];
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
-        }
-        _ => url.to_string(),
-    }
 }

@@ -38,9 +38,9 @@ pub async fn login(
     // stored language, chosen in some browser before, becomes this one's too.
     if let Some(l) = crate::backend::locale::chosen_before_login() {
         state.store.set_user_language(opened.user_id, leptos_i18n::Locale::as_str(l)).await?;
-        set_cookie(crate::lang::chosen_before_login_cookie(false));
+        set_cookie(crate::backend::locale::chosen_before_login_cookie(false));
     } else if let Some(l) = opened.language.as_deref().and_then(crate::lang::parse_locale) {
-        set_cookie(crate::lang::set_cookie_value(l));
+        set_cookie(crate::backend::locale::language_cookie(l));
     }
     let target = if opened.must_change_password {
         paths::CHANGE_PASSWORD.to_owned()

@@ -38,7 +38,8 @@ pub struct ClusterRow {
     pub id: i64,
     pub name: String,
     pub nick_name: String,
-    pub ha_mode: String,
+    /// `None` when `db_clusters.ha_mode` holds a word cluster_mgr does not use.
+    pub ha_mode: Option<klustron_vocab::HaMode>,
     pub status: String,
     pub created: String,
     pub shards: usize,
@@ -100,7 +101,7 @@ pub async fn list_clusters(query: ClusterListQuery) -> Result<ClusterPage, AppEr
                 managed: c.memo.is_some(),
                 name: c.name,
                 nick_name: c.nick_name,
-                ha_mode: c.ha_mode.map(|m| m.as_str().to_owned()).unwrap_or_default(),
+                ha_mode: c.ha_mode,
                 status: c.status,
                 created: c.when_created,
                 comps: mine.into_iter().map(comp_row).collect(),

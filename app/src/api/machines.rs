@@ -1,7 +1,7 @@
 //! 计算机管理 Machines: the list (filtered, sorted and paged in the metadata database),
 //! the instances on one machine, and add / edit / delete through cluster_mgr jobs.
 
-use crate::domain::machine::{MachineForm, MachineKind};
+use crate::domain::machine::{MachineForm, MachineType};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::i18n::*;
@@ -33,7 +33,7 @@ pub struct MachineListQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MachineRow {
     pub hostaddr: String,
-    pub kind: Option<MachineKind>,
+    pub kind: Option<MachineType>,
     pub port_range: String,
     pub used_ports: String,
     /// How many of its ports instances use (cluster_mgr deletes only a machine with none).
@@ -81,6 +81,7 @@ pub struct InstanceRow {
 pub async fn list_machines(query: MachineListQuery) -> Result<MachinePage, AppError> {
     use crate::backend::{auth::guard, klustron::klustron};
     use klustron::metadata::{MachineQuery, MachineSort};
+    use klustron_vocab::NodeStats;
     guard::require_user()?;
     let q = query;
     let search = q.search.trim();
@@ -97,14 +98,14 @@ pub async fn list_machines(query: MachineListQuery) -> Result<MachinePage, AppEr
     let kind = match q.kind.as_str() {
         "" => None,
         k => Some(
-            klustron::jobs::MachineType::parse(k)
+            MachineType::parse(k)
                 .ok_or_else(|| AppError::invalid("kind", "Unknown machine type"))?,
         ),
     };
-    let status = match q.status.as_str() {
-        "" => None,
-        s @ ("running" | "idle" | "dead") => Some(s.to_owned()),
-        _ => return Err(AppError::invalid("status", "Unknown status")),
+    let status = match NodeStats::parse(&q.status) {
+        _ if q.status.is_empty() => None,
+        NodeStats::Unknown(_) => return Err(AppError::invalid("status", "Unknown status")),
+        known => Some(known),
     };
     let sort = match q.sort.as_str() {
         "" | "host" => MachineSort::Host,
@@ -137,9 +138,9 @@ pub async fn list_machines(query: MachineListQuery) -> Result<MachinePage, AppEr
         ..MachinePage::default()
     };
     for (state, n) in meta.machine_stats().await? {
-        match state.as_str() {
-            "running" => out.online += n,
-            "idle" => out.idle += n,
+        match state {
+            NodeStats::Running => out.online += n,
+            NodeStats::Idle => out.idle += n,
             _ => out.offline += n,
         }
     }
@@ -151,10 +152,7 @@ pub async fn list_machines(query: MachineListQuery) -> Result<MachinePage, AppEr
 fn row(m: klustron::metadata::Machine) -> MachineRow {
     let ports = |v: &[u16]| v.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
     MachineRow {
-        kind: m.machine_type.map(|t| match t {
-            klustron::jobs::MachineType::Storage => MachineKind::Storage,
-            klustron::jobs::MachineType::Computer => MachineKind::Computer,
-        }),
+        kind: m.machine_type,
         port_range: m.port_range.map(|(a, b)| format!("{a}-{b}")).unwrap_or_default(),
         used_ports: ports(&m.used_ports),
         ports_in_use: m.used_ports.len(),
@@ -274,10 +272,7 @@ pub async fn delete_machine(
     let host = host.to_string();
     let machine = find(&klustron()?.meta().await?, &host, kind).await?;
     check_delete(l, &host, machine.used_ports.len()).map_err(|m| AppError::invalid("", m))?;
-    let job = klustron::jobs::DeleteMachine {
-        hostaddr: host.clone(),
-        machine_type: machine_type_of(kind),
-    };
+    let job = klustron::jobs::DeleteMachine { hostaddr: host.clone(), machine_type: kind };
     let target = format!("{host} {}", kind.as_str());
     jobs::submit(&app_state()?, &who, &guard::client_addr(), &target, &job).await
 }
@@ -291,18 +286,10 @@ fn validated(form: &MachineForm) -> Result<crate::domain::machine::ValidMachine,
 }
 
 #[cfg(feature = "ssr")]
-fn machine_type_of(k: MachineKind) -> klustron::jobs::MachineType {
-    match k {
-        MachineKind::Storage => klustron::jobs::MachineType::Storage,
-        MachineKind::Computer => klustron::jobs::MachineType::Computer,
-    }
-}
-
-#[cfg(feature = "ssr")]
 fn spec(m: &crate::domain::machine::ValidMachine) -> klustron::jobs::MachineSpec {
     klustron::jobs::MachineSpec {
         hostaddr: m.hostaddr.clone(),
-        machine_type: machine_type_of(m.kind),
+        machine_type: m.kind,
         port_range: m.ports,
         rack_id: m.rack_id.clone(),
         datadir: m.datadir.clone(),
@@ -323,13 +310,12 @@ fn target(m: &crate::domain::machine::ValidMachine) -> String {
 async fn find(
     meta: &klustron::MetaDb,
     host: &str,
-    kind: MachineKind,
+    kind: MachineType,
 ) -> Result<klustron::metadata::Machine, AppError> {
-    let t = machine_type_of(kind);
     let (rows, _) = meta
         .machines_page(&klustron::metadata::MachineQuery {
             host_contains: host.to_owned(),
-            machine_type: Some(t),
+            machine_type: Some(kind),
             limit: 500,
             ..Default::default()
         })

@@ -39,9 +39,9 @@ pub async fn get_overview() -> Result<Overview, AppError> {
     match counts.await {
         Ok((machines, clusters)) => {
             for (state, n) in machines {
-                match state.as_str() {
-                    "running" => out.machines_online += n,
-                    "idle" => out.machines_idle += n,
+                match state {
+                    klustron_vocab::NodeStats::Running => out.machines_online += n,
+                    klustron_vocab::NodeStats::Idle => out.machines_idle += n,
                     _ => out.machines_offline += n,
                 }
             }

@@ -38,9 +38,9 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
             .await;
     }
     // A form posted without JavaScript is sent back to its page by leptos_axum.
-    super::auth::set_cookie(crate::lang::set_cookie_value(locale));
+    super::auth::set_cookie(crate::backend::locale::language_cookie(locale));
     if session.is_none() {
-        super::auth::set_cookie(crate::lang::chosen_before_login_cookie(true));
+        super::auth::set_cookie(crate::backend::locale::chosen_before_login_cookie(true));
     }
     Ok(())
 }

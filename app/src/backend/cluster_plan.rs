@@ -5,7 +5,7 @@
 
 use crate::i18n::*;
 use crate::lang::fill;
-use klustron::jobs::{CpuLimitMode, CreateCluster, Degrade, HaMode, MachineType};
+use klustron::jobs::{CpuLimitMode, CreateCluster, Degrade, MachineType};
 use klustron::metadata::model::NodeStats;
 use klustron::metadata::Machine;
 use klustron::placement::{capacity, place, spread_primaries};
@@ -138,7 +138,7 @@ pub fn plan(l: Locale, c: &ValidCluster, machines: &[Machine]) -> ClusterPlan {
 pub fn create_job(c: &ValidCluster) -> CreateCluster {
     CreateCluster {
         nick_name: c.nick_name.clone(),
-        ha_mode: HaMode::parse(&c.ha_mode).unwrap_or(HaMode::Rbr),
+        ha_mode: c.ha_mode,
         shards: c.shards,
         nodes: c.replicas,
         comps: c.comps,

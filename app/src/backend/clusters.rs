@@ -34,7 +34,7 @@ pub async fn load(id: i64) -> Result<ClusterDetail, AppError> {
         managed: c.memo.is_some(),
         name: c.name,
         nick_name: c.nick_name,
-        ha_mode: c.ha_mode.map(|m| m.as_str().to_owned()).unwrap_or_default(),
+        ha_mode: c.ha_mode,
         status: c.status,
         created: c.when_created,
         comp_user,

@@ -1,5 +1,7 @@
 //! The console's handle on Klustron: the metadata primary (found through METASEEDS) and
-//! the cluster_mgr client. `ClientError` becomes `AppError` here, once.
+//! the cluster_mgr client. `ClientError` becomes `AppError` here, once, without counting
+//! and without logging a Klustron failure (only a bug of the console's own, whose cause
+//! `AppError::Internal` would lose, is logged on the way).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,15 +36,6 @@ impl Klustron {
     }
 }
 
-/// Failed Klustron calls since start, by kind (for `/metrics`).
-static ERRORS: std::sync::Mutex<std::collections::BTreeMap<&'static str, u64>> =
-    std::sync::Mutex::new(std::collections::BTreeMap::new());
-
-/// (kind, count) of failed Klustron calls since start.
-pub fn error_counts() -> Vec<(&'static str, u64)> {
-    ERRORS.lock().map(|m| m.iter().map(|(k, v)| (*k, *v)).collect()).unwrap_or_default()
-}
-
 /// The browser's view of a client error.
 pub fn failure(e: ClientError) -> Result<KlustronFailure, AppError> {
     Ok(match e {
@@ -64,17 +57,13 @@ pub fn failure(e: ClientError) -> Result<KlustronFailure, AppError> {
     })
 }
 
+/// A conversion only: a failure is logged and counted once, where a server function's
+/// answer leaves the console (`server/src/edge.rs`), not at every `?` on the way.
 impl From<ClientError> for AppError {
     fn from(e: ClientError) -> Self {
         match failure(e) {
-            Ok(f) => {
-                tracing::warn!(kind = f.kind(), error = %f, "Klustron backend error");
-                if let Ok(mut m) = ERRORS.lock() {
-                    *m.entry(f.kind()).or_default() += 1;
-                }
-                AppError::Klustron(f)
-            }
-            Err(e) => e,
+            Ok(f) => AppError::Klustron(f),
+            Err(internal) => internal,
         }
     }
 }

@@ -3,8 +3,32 @@
 //! English. The rest of the language machinery, shared with the browser, is `crate::lang`.
 
 use crate::i18n::Locale;
-use crate::lang::{parse_locale, CHOSEN_BEFORE_LOGIN, COOKIE};
+use crate::lang::{cookie_values, parse_locale, CHOSEN_BEFORE_LOGIN, COOKIE};
+use cookie::{time::Duration, Cookie, SameSite};
 use leptos::prelude::use_context;
+use leptos_i18n::Locale as _;
+
+/// The `Set-Cookie` value that makes `locale` this browser's language for a year. Not
+/// HttpOnly: the page's own code reads it too; the value is one of two fixed words.
+pub fn language_cookie(locale: Locale) -> String {
+    Cookie::build((COOKIE, locale.as_str()))
+        .path("/")
+        .max_age(Duration::days(365))
+        .same_site(SameSite::Lax)
+        .build()
+        .to_string()
+}
+
+/// The `Set-Cookie` value for [`CHOSEN_BEFORE_LOGIN`] (`set`) or for removing it.
+pub fn chosen_before_login_cookie(set: bool) -> String {
+    Cookie::build((CHOSEN_BEFORE_LOGIN, "1"))
+        .path(crate::paths::BASE)
+        .max_age(Duration::seconds(if set { 3600 } else { 0 }))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .build()
+        .to_string()
+}
 
 /// The language of the request being served, for texts the server writes (validation
 /// messages, errors): the cookie, else `Accept-Language` (in the order of its q-values),
@@ -44,12 +68,12 @@ pub fn chosen_before_login() -> Option<Locale> {
 /// A cookie of the request being served.
 fn request_cookie(name: &str) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_owned())
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .find_map(|h| cookie_values(h, name).next())
 }
 
 /// The tags of an `Accept-Language` header, most wanted first.

@@ -61,10 +61,19 @@ mod stream {
         });
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        on_message.forget();
-        on_error.forget();
-        let source = send_wrapper::SendWrapper::new(source);
-        on_cleanup(move || source.close());
+        // The handlers live exactly as long as the stream: when the banner goes, the
+        // stream is closed, unhooked and its closures freed (not `forget`: that leaked
+        // two closures per banner). Kept by hand rather than leptos-use's
+        // `use_event_source`: it would add its codec crate and a reconnect loop of its
+        // own on top of the browser's.
+        let held = send_wrapper::SendWrapper::new((source, on_message, on_error));
+        on_cleanup(move || {
+            let (source, on_message, on_error) = held.take();
+            source.set_onmessage(None);
+            source.set_onerror(None);
+            source.close();
+            drop((on_message, on_error));
+        });
     }
 }
 

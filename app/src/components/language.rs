@@ -66,13 +66,12 @@ pub fn LanguageSwitch(#[prop(optional)] dark: bool) -> impl IntoView {
 /// The language in this browser's cookie, if there is exactly one.
 #[cfg(feature = "hydrate")]
 fn cookie_locale() -> Option<Locale> {
-    use crate::lang::{parse_locale, COOKIE};
+    use crate::lang::{cookie_values, parse_locale, COOKIE};
     use wasm_bindgen::JsCast;
     let cookies = document().dyn_into::<web_sys::HtmlDocument>().ok()?.cookie().ok()?;
-    let prefix = format!("{COOKIE}=");
-    let mut values = cookies.split(';').filter_map(|p| p.trim().strip_prefix(prefix.as_str()));
+    let mut values = cookie_values(&cookies, COOKIE);
     match (values.next(), values.next()) {
-        (Some(one), None) => parse_locale(one),
+        (Some(one), None) => parse_locale(&one),
         _ => None,
     }
 }

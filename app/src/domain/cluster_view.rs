@@ -53,7 +53,8 @@ pub struct ClusterDetail {
     pub id: i64,
     pub name: String,
     pub nick_name: String,
-    pub ha_mode: String,
+    /// `None` when `db_clusters.ha_mode` holds a word cluster_mgr does not use.
+    pub ha_mode: Option<klustron_vocab::HaMode>,
     pub status: String,
     pub created: String,
     /// The compute nodes' account: `computer_user` of the cluster's memo, else
@@ -234,7 +235,7 @@ mod tests {
             id: 1,
             name: "cluster_1_000001".into(),
             nick_name: "orders".into(),
-            ha_mode: "rbr".into(),
+            ha_mode: Some(klustron_vocab::HaMode::Rbr),
             status: "inuse".into(),
             created: String::new(),
             comp_user: "abc".into(),

@@ -11,40 +11,13 @@ use crate::lang::fill;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 
-/// `server_nodes.machine_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum MachineKind {
-    Storage,
-    Computer,
-}
+pub use klustron_vocab::MachineType;
 
-impl MachineKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MachineKind::Storage => "storage",
-            MachineKind::Computer => "computer",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "storage" => Some(MachineKind::Storage),
-            "computer" => Some(MachineKind::Computer),
-            _ => None,
-        }
-    }
-    /// The name XPanel gives the type.
-    pub fn label(self, l: Locale) -> &'static str {
-        match self {
-            MachineKind::Storage => td_string!(l, common.storage),
-            MachineKind::Computer => td_string!(l, common.compute),
-        }
-    }
-    /// cluster_mgr's defaults, which the form fills in when the type is picked.
-    pub fn default_ports(self) -> (u16, u16) {
-        match self {
-            MachineKind::Storage => (57000, 58000),
-            MachineKind::Computer => (47000, 48000),
-        }
+/// The name XPanel gives a machine type.
+pub fn machine_type_label(l: Locale, t: MachineType) -> &'static str {
+    match t {
+        MachineType::Storage => td_string!(l, common.storage),
+        MachineType::Computer => td_string!(l, common.compute),
     }
 }
 
@@ -61,8 +34,8 @@ pub fn parse_host(l: Locale, raw: &str) -> Result<Ipv4Addr, String> {
 }
 
 /// A machine type as the browser sends it.
-pub fn parse_kind(l: Locale, raw: &str) -> Result<MachineKind, String> {
-    MachineKind::parse(raw.trim()).ok_or_else(|| td_string!(l, machine.type_required).into())
+pub fn parse_kind(l: Locale, raw: &str) -> Result<MachineType, String> {
+    MachineType::parse(raw.trim()).ok_or_else(|| td_string!(l, machine.type_required).into())
 }
 
 /// cluster_mgr deletes a machine only when none of its ports is in use (`used_port`
@@ -97,7 +70,7 @@ pub struct MachineForm {
 pub struct ValidMachine {
     /// Canonical text of the address (`::1`, not `0:0::1`).
     pub hostaddr: String,
-    pub kind: MachineKind,
+    pub kind: MachineType,
     pub ports: (u16, u16),
     pub datadir: String,
     pub logdir: String,
@@ -145,12 +118,12 @@ impl MachineForm {
         }
         let (mut datadir, mut logdir, mut wal, mut comp) = (None, None, None, None);
         match kind {
-            Some(MachineKind::Storage) => {
+            Some(MachineType::Storage) => {
                 datadir = dirs(l, "datadir", &self.datadir, &mut bad);
                 logdir = dirs(l, "logdir", &self.logdir, &mut bad);
                 wal = dirs(l, "wal_log_dir", &self.wal_log_dir, &mut bad);
             }
-            Some(MachineKind::Computer) => {
+            Some(MachineType::Computer) => {
                 comp = dirs(l, "comp_datadir", &self.comp_datadir, &mut bad)
             }
             None => {}
@@ -306,7 +279,7 @@ mod tests {
     #[test]
     fn a_good_storage_machine_passes_and_is_normalised() {
         let v = storage().validate(Locale::en).unwrap();
-        assert_eq!(v.kind, MachineKind::Storage);
+        assert_eq!(v.kind, MachineType::Storage);
         assert_eq!(v.ports, (57000, 58000));
         assert_eq!(v.datadir, "/data1;/data2");
         assert_eq!(v.rack_id, "0");

@@ -84,7 +84,7 @@ fn ClusterCard(c: ClusterRow) -> impl IntoView {
         <details class="rounded border border-slate-200 bg-white" data-test=format!("cluster-{}", c.id)>
             <summary class="flex cursor-pointer flex-wrap gap-x-6 gap-y-1 px-3 py-2">
                 <a class="font-semibold text-sky-800 underline" href=format!("{}/{}", paths::CLUSTERS, c.id)>{title}</a>
-                <span class="text-sm">{tu_string!(i18n, clusters.ha)} ": " {c.ha_mode.clone()}</span>
+                <span class="text-sm">{tu_string!(i18n, clusters.ha)} ": " {c.ha_mode.map(|m| m.as_str()).unwrap_or("?")}</span>
                 <span class="text-sm">{tu_string!(i18n, clusters.shards)} ": " {c.shards}</span>
                 <span class="text-sm">{tu_string!(i18n, clusters.compute_nodes)} ": " {c.comps.len()}</span>
                 <span class="text-sm" data-test="cluster-status">{tu_string!(i18n, common.status)} ": " {c.status.clone()}</span>

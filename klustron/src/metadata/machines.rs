@@ -7,6 +7,7 @@ use super::sql::{like_escape, select};
 use super::{MetaDb, ShardNode};
 use crate::error::ClientError;
 use crate::jobs::MachineType;
+use crate::metadata::model::NodeStats;
 use crate::metadata::{CompNode, Machine};
 
 /// What the machine list can be sorted by; each maps to one column, never to input.
@@ -39,7 +40,7 @@ impl MachineSort {
 pub struct MachineQuery {
     pub host_contains: String,
     pub machine_type: Option<MachineType>,
-    pub node_stats: Option<String>,
+    pub node_stats: Option<NodeStats>,
     pub sort: MachineSort,
     pub descending: bool,
     pub limit: i64,
@@ -104,7 +105,7 @@ impl MetaDb {
         }
         if let Some(s) = &q.node_stats {
             cond.push_str(" and node_stats = ?");
-            binds.push(s.clone());
+            binds.push(s.as_str().to_owned());
         }
         let dir = if q.descending { "desc" } else { "asc" };
         let order = format!(
@@ -136,10 +137,15 @@ impl MetaDb {
     }
 
     /// How many machine rows are in each `node_stats`.
-    pub async fn machine_stats(&self) -> Result<Vec<(String, i64)>, ClientError> {
+    pub async fn machine_stats(&self) -> Result<Vec<(NodeStats, i64)>, ClientError> {
         let sql = "SELECT CAST(node_stats AS CHAR) AS s, CAST(COUNT(*) AS CHAR) AS n \
                    FROM server_nodes WHERE machine_type IS NOT NULL GROUP BY node_stats";
-        Ok(self.rows(sql).await?.iter().map(|r| (text(r, "s"), int(r, "n"))).collect())
+        Ok(self
+            .rows(sql)
+            .await?
+            .iter()
+            .map(|r| (NodeStats::parse(&text(r, "s")), int(r, "n")))
+            .collect())
     }
 
     /// Storage and compute instances on one host, for the per-machine node view.

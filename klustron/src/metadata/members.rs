@@ -1,6 +1,6 @@
 //! Who leads: the metadata cluster's members and the cluster_mgr raft group.
 
-use super::model::{MemberState, MetaHaMode};
+use super::model::{HaMode, MemberState};
 use super::rows::{member_node, text};
 use super::sql::{host_port, select};
 use super::{MemberNode, MetaDb};
@@ -37,11 +37,11 @@ impl MetaDb {
     /// The metadata cluster's replication mode (`global_configuration`, name
     /// `meta_ha_mode`), as cluster_mgr reads it at start (`sys.cc`); `None` when the
     /// table or the row is missing.
-    pub async fn meta_ha_mode(&self) -> Option<MetaHaMode> {
+    pub async fn meta_ha_mode(&self) -> Option<HaMode> {
         let sql = "SELECT CAST(value AS CHAR) AS v FROM global_configuration \
                    WHERE name = 'meta_ha_mode'";
         let rows = self.rows(sql).await.ok()?;
-        rows.first().and_then(|r| MetaHaMode::parse(&text(r, "v")))
+        rows.first().and_then(|r| HaMode::parse(text(r, "v").trim()))
     }
 
     /// The group-replication primary, for `mgr` metadata: the query cluster_mgr runs

@@ -32,7 +32,7 @@ use crate::error::ClientError;
 pub use job_log::JobRow;
 pub use machines::{MachineQuery, MachineSort};
 pub use model::{
-    Cluster, ClusterMemo, CompNode, JobLogEntry, Machine, MemberNode, MetaHaMode, Shard, ShardNode,
+    Cluster, ClusterMemo, CompNode, HaMode, JobLogEntry, Machine, MemberNode, Shard, ShardNode,
 };
 pub use rows::{text, text_opt};
 pub use sql::{host_port, redact_url};

@@ -4,95 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::jobs::{HaMode, MachineType};
-
-/// `server_nodes.node_stats`, as XPanel shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NodeStats {
-    /// 在线: online, accepts new instances.
-    Running,
-    /// 不允许再装实例: online, but no new instances.
-    Idle,
-    /// 离线: node_mgr does not answer.
-    Dead,
-    Unknown(String),
-}
-
-impl NodeStats {
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "running" => NodeStats::Running,
-            "idle" => NodeStats::Idle,
-            "dead" => NodeStats::Dead,
-            other => NodeStats::Unknown(other.to_owned()),
-        }
-    }
-    pub fn as_str(&self) -> &str {
-        match self {
-            NodeStats::Running => "running",
-            NodeStats::Idle => "idle",
-            NodeStats::Dead => "dead",
-            NodeStats::Unknown(s) => s,
-        }
-    }
-}
-
-/// Instance status in `comp_nodes.status` and `shard_nodes.status`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum InstanceStatus {
-    /// 运行中
-    Active,
-    /// 异常
-    Inactive,
-    /// 安装中
-    Creating,
-    /// 停止
-    ManualStop,
-    Deleted,
-    Unknown(String),
-}
-
-impl InstanceStatus {
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "active" => InstanceStatus::Active,
-            "inactive" => InstanceStatus::Inactive,
-            "creating" => InstanceStatus::Creating,
-            "manual_stop" => InstanceStatus::ManualStop,
-            "deleted" => InstanceStatus::Deleted,
-            other => InstanceStatus::Unknown(other.to_owned()),
-        }
-    }
-    pub fn as_str(&self) -> &str {
-        match self {
-            InstanceStatus::Active => "active",
-            InstanceStatus::Inactive => "inactive",
-            InstanceStatus::Creating => "creating",
-            InstanceStatus::ManualStop => "manual_stop",
-            InstanceStatus::Deleted => "deleted",
-            InstanceStatus::Unknown(s) => s,
-        }
-    }
-}
-
-/// `member_state` of storage nodes, metadata nodes and cluster_mgr nodes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MemberState {
-    /// The primary (or the raft leader for cluster_mgr).
-    Source,
-    Replica,
-    Unknown(String),
-}
-
-impl MemberState {
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "source" => MemberState::Source,
-            "replica" => MemberState::Replica,
-            other => MemberState::Unknown(other.to_owned()),
-        }
-    }
-}
+pub use klustron_vocab::{HaMode, InstanceStatus, MachineType, MemberState, NodeStats};
 
 /// One row of `server_nodes`: a host in one role (a host with both roles is two rows).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,29 +67,6 @@ impl ClusterMemo {
             })
             .map(str::to_owned);
         Some(Self { computer_user: user })
-    }
-}
-
-/// How the metadata cluster replicates (`global_configuration.meta_ha_mode`, read by
-/// cluster_mgr `sys.cc` `System::setup_metadata_shard`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MetaHaMode {
-    /// MySQL group replication: the primary is in `performance_schema`.
-    Mgr,
-    /// Klustron's own replication: the primary is `meta_db_nodes.member_state='source'`.
-    Rbr,
-    /// One node.
-    NoRep,
-}
-
-impl MetaHaMode {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim() {
-            "mgr" => Some(Self::Mgr),
-            "rbr" => Some(Self::Rbr),
-            "no_rep" => Some(Self::NoRep),
-            _ => None,
-        }
     }
 }
 

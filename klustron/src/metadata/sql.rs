@@ -1,14 +1,18 @@
 //! Small SQL-building helpers shared by the metadata queries.
 
 /// `mysql://user:password@host/db` → `mysql://user:***@host/db`, for logs and errors.
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            let user = creds.split(':').next().unwrap_or("");
-            format!("{}://{}:***@{}", &url[..s], user, &url[at + 1..])
+/// Parsed by the `url` crate, so a password with `@` or `:` in it (percent-encoded, as
+/// URLs require) is found whole; text that is not a URL is not shown at all, since it
+/// may be a password pasted in the wrong place.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut u) if u.password().is_some() => {
+            // Cannot fail: a URL with a password has a host.
+            let _ = u.set_password(Some("***"));
+            u.to_string()
         }
-        _ => url.to_owned(),
+        Ok(_) => raw.to_owned(),
+        Err(_) => "(not a URL)".to_owned(),
     }
 }
 
@@ -56,6 +60,11 @@ mod tests {
             "mysql://pgx:***@10.0.0.1:6001/db"
         );
         assert_eq!(redact_url("sqlite:/tmp/x.db"), "sqlite:/tmp/x.db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        // A password holding an encoded '@' is replaced whole.
+        assert_eq!(redact_url("mysql://u:p%40ss%3Aw@h:3306/db"), "mysql://u:***@h:3306/db");
+        // Not a URL: maybe a password in the wrong place, so not shown.
+        assert_eq!(redact_url("s3cret@oops"), "(not a URL)");
     }
 
     #[test]

@@ -13,7 +13,10 @@
 //! where it calls `stoi`) stops the simulated process: see [`Engine::crash`].
 
 mod add;
-mod cluster;
+mod add_comps;
+mod add_shards;
+mod create_cluster;
+mod delete_cluster;
 mod machines;
 mod nodes;
 mod phases;
@@ -33,22 +36,7 @@ use crate::paras::Read;
 use crate::profile::Profile;
 use crate::store::Store;
 use crate::wire;
-
-/// The job types the simulator runs (`meta_info.cc` `GetReqTypeEnumByStr` knows more;
-/// the others are answered as unknown, see docs/ARCHITECTURE.md).
-const ASYNC_TYPES: [&str; 11] = [
-    "create_machine",
-    "update_machine",
-    "delete_machine",
-    "create_cluster",
-    "delete_cluster",
-    "add_shards",
-    "add_comps",
-    "add_nodes",
-    "delete_shard",
-    "delete_comp",
-    "delete_node",
-];
+use klustron_vocab::JobType;
 
 pub struct Engine {
     pub store: Store,
@@ -84,7 +72,7 @@ pub struct StepMark {
 /// A job waiting for its setup in the queue.
 pub(crate) enum Queued {
     /// A request from the job API.
-    Request { id: i64, job_type: String, paras: Map<String, Value> },
+    Request { id: i64, job_type: JobType, paras: Map<String, Value> },
     /// A sub-job cluster_mgr dispatched itself (`internal_add_shard`, …): `InitFromInternal`
     /// skips the request checks.
     Phase(phases::Phase),
@@ -170,7 +158,7 @@ impl Engine {
                 let memo = json!({"error_code": codes::CLUSTER_MGR_RESTART.0,
                                   "error_info": codes::CLUSTER_MGR_RESTART.1});
                 self.store.write_job(id, "failed", &memo).await?;
-                cluster::roll_back_leftovers(self, id).await?;
+                delete_cluster::roll_back_leftovers(self, id).await?;
             }
         }
         Ok(())
@@ -250,14 +238,18 @@ impl Engine {
                 "The field `job_type` in Body must be a non empty valid string",
             ));
         }
-        if job_type == "get_status" {
-            return Some(
-                self.status(&wire::as_string(doc.get("job_id").unwrap_or(&Value::Null))).await,
-            );
-        }
-        if !ASYNC_TYPES.contains(&job_type.as_str()) {
-            return Some(wire::refusal(codes::EFAIL.0, "Unrecongnized job type"));
-        }
+        // The simulator runs the job types the console sends (`JobType`, whose strings
+        // the request-body fixtures pin to cluster_mgr's); `meta_info.cc`
+        // `GetReqTypeEnumByStr` knows more, which are answered as unknown here (see
+        // docs/ARCHITECTURE.md).
+        let job_type = match JobType::parse(&job_type) {
+            Some(JobType::GetStatus) => {
+                let id = wire::as_string(doc.get("job_id").unwrap_or(&Value::Null));
+                return Some(self.status(&id).await);
+            }
+            Some(t) => t,
+            None => return Some(wire::refusal(codes::EFAIL.0, "Unrecongnized job type")),
+        };
         // GenerateRequestUniqueId `sprintf`s the request into a 4096-byte buffer: a longer
         // one overwrites the stack and the process dies before it answers.
         let job_info = wire::to_jsoncpp(&doc);
@@ -269,7 +261,7 @@ impl Engine {
             return None;
         }
         let user = doc.get("user_name").map(wire::as_string).unwrap_or_default();
-        let id = match self.store.insert_job(&job_type, &user, &job_info).await {
+        let id = match self.store.insert_job(job_type.as_str(), &user, &job_info).await {
             Ok(id) => id,
             Err(e) => return Some(wire::refusal(codes::EFAIL.0, &e.to_string())),
         };
@@ -290,7 +282,7 @@ impl Engine {
     async fn set_up(self: &Arc<Self>, job: Queued) -> anyhow::Result<()> {
         let outcome = match job {
             Queued::Request { id, job_type, paras } => {
-                let r = self.set_up_request(id, &job_type, &paras).await;
+                let r = self.set_up_request(id, job_type, &paras).await;
                 match r {
                     Ok(s) => s,
                     Err(Read::Crash(why)) => {
@@ -315,42 +307,45 @@ impl Engine {
     async fn set_up_request(
         self: &Arc<Self>,
         id: i64,
-        job_type: &str,
+        job_type: JobType,
         paras: &Map<String, Value>,
     ) -> Checked<Setup> {
         if paras.contains_key(NO_PARAS) {
             return Ok(self.no_paras(id, job_type).await);
         }
+        use JobType as T;
         match job_type {
-            "create_machine" | "update_machine" | "delete_machine" => {
-                machines::set_up(self, id, job_type, paras).await
+            T::CreateMachine | T::UpdateMachine | T::DeleteMachine => {
+                machines::set_up(self, id, job_type.as_str(), paras).await
             }
-            "create_cluster" => cluster::set_up_create(self, id, paras).await,
-            "delete_cluster" => cluster::set_up_delete(self, id, paras).await,
-            "add_shards" => add::set_up_add_shards(self, id, paras).await,
-            "add_comps" => add::set_up_add_comps(self, id, paras).await,
-            "add_nodes" => nodes::set_up_add_nodes(self, id, paras).await,
-            "delete_shard" => remove::set_up_delete_shard(self, id, paras).await,
-            "delete_comp" => remove::set_up_delete_comp(self, id, paras).await,
-            "delete_node" => nodes::set_up_delete_node(self, id, paras).await,
-            _ => Ok(Setup::Over),
+            T::CreateCluster => create_cluster::set_up_create(self, id, paras).await,
+            T::DeleteCluster => delete_cluster::set_up_delete(self, id, paras).await,
+            T::AddShards => add_shards::set_up_add_shards(self, id, paras).await,
+            T::AddComps => add_comps::set_up_add_comps(self, id, paras).await,
+            T::AddNodes => nodes::set_up_add_nodes(self, id, paras).await,
+            T::DeleteShard => remove::set_up_delete_shard(self, id, paras).await,
+            T::DeleteComp => remove::set_up_delete_comp(self, id, paras).await,
+            T::DeleteNode => nodes::set_up_delete_node(self, id, paras).await,
+            // Answered before a job exists.
+            T::GetStatus => Ok(Setup::Over),
         }
     }
 
     /// A request without `paras`: every job's first check, with its own code.
-    async fn no_paras(&self, id: i64, job_type: &str) -> Setup {
+    async fn no_paras(&self, id: i64, job_type: JobType) -> Setup {
+        use JobType as T;
         let code = match job_type {
-            "create_machine" | "update_machine" | "delete_machine" => {
+            T::CreateMachine | T::UpdateMachine | T::DeleteMachine => {
                 codes::MACHINE_QUEST_LOST_PARAS
             }
-            "create_cluster" => codes::CREATE_CLUSTER_QUEST_LOST_PARAS,
-            "delete_cluster" => codes::DELETE_CLUSTER_QUEST_LOST_PARAS,
-            "add_shards" => codes::ADD_SHARD_QUEST_LOST_PARAS,
-            "add_comps" => codes::ADD_COMPUTER_QUEST_LOST_PARAS,
-            "add_nodes" => codes::ADD_NODE_QUEST_LOST_PARAS,
-            "delete_shard" => codes::DELETE_SHARD_QUEST_LOST_PARAS,
-            "delete_comp" => codes::DELETE_COMPUTER_QUEST_LOST_PARAS,
-            _ => codes::DEL_NODE_QUEST_LOST_PARAS,
+            T::CreateCluster => codes::CREATE_CLUSTER_QUEST_LOST_PARAS,
+            T::DeleteCluster => codes::DELETE_CLUSTER_QUEST_LOST_PARAS,
+            T::AddShards => codes::ADD_SHARD_QUEST_LOST_PARAS,
+            T::AddComps => codes::ADD_COMPUTER_QUEST_LOST_PARAS,
+            T::AddNodes => codes::ADD_NODE_QUEST_LOST_PARAS,
+            T::DeleteShard => codes::DELETE_SHARD_QUEST_LOST_PARAS,
+            T::DeleteComp => codes::DELETE_COMPUTER_QUEST_LOST_PARAS,
+            T::DeleteNode | T::GetStatus => codes::DEL_NODE_QUEST_LOST_PARAS,
         };
         if let Err(e) = self.fail(id, code, json!({})).await {
             tracing::error!(error = %e, "could not record a refusal");

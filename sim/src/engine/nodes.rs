@@ -13,7 +13,8 @@ use klustron::jobs::MachineType;
 use klustron::placement;
 use serde_json::{json, Map, Value};
 
-use super::add::{monitor_storage, registered};
+use super::add::registered;
+use super::add_shards::monitor_storage;
 use super::machines::mark_ports;
 use super::phases::{cluster_memo, hosts_text, memo_str, sub_job};
 use super::{Checked, Engine, Setup};

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 use tokio::sync::oneshot;
 
-use super::{add, remove, Engine, Setup};
+use super::{add_comps, add_shards, remove, Engine, Setup};
 
 /// Which mission, with what it acts on.
 pub(crate) enum PhaseKind {
@@ -72,8 +72,8 @@ pub(super) fn deal(e: &Arc<Engine>, phase: Phase) -> Setup {
     let e = e.clone();
     Setup::Deal(Box::pin(async move {
         match phase.kind {
-            PhaseKind::AddShards { .. } => add::run_add_shards(&e, phase).await,
-            PhaseKind::AddComps { .. } => add::run_add_comps(&e, phase).await,
+            PhaseKind::AddShards { .. } => add_shards::run_add_shards(&e, phase).await,
+            PhaseKind::AddComps { .. } => add_comps::run_add_comps(&e, phase).await,
             PhaseKind::DeleteShards { .. } => remove::run_delete_shards(&e, phase).await,
             PhaseKind::DeleteComps { .. } => remove::run_delete_comps(&e, phase).await,
         }

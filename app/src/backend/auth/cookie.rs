@@ -19,25 +19,28 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// The session token from a `Cookie` header, if it is present and well-formed.
-pub fn token_from_cookie_header(header: &str) -> Option<&str> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value)
-        .filter(|v| v.len() == TOKEN_LEN && v.bytes().all(|b| b.is_ascii_alphanumeric()))
+pub fn token_from_cookie_header(header: &str) -> Option<String> {
+    crate::lang::cookie_values(header, COOKIE_NAME)
+        .find(|v| v.len() == TOKEN_LEN && v.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The session cookie: HttpOnly, SameSite=Strict, scoped to the console's path.
+fn session_cookie(value: &str, settings: &AuthSettings) -> cookie::CookieBuilder<'static> {
+    cookie::Cookie::build((COOKIE_NAME, value.to_owned()))
+        .path(BASE)
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict)
+        .secure(settings.cookie_secure)
 }
 
 /// `Set-Cookie` value that installs a session token.
 pub fn set_cookie(token: &str, settings: &AuthSettings) -> String {
-    let secure = if settings.cookie_secure { "; Secure" } else { "" };
-    format!("{COOKIE_NAME}={token}; Path={BASE}; HttpOnly; SameSite=Strict{secure}")
+    session_cookie(token, settings).build().to_string()
 }
 
 /// `Set-Cookie` value that removes the session cookie from the browser.
 pub fn clear_cookie(settings: &AuthSettings) -> String {
-    let secure = if settings.cookie_secure { "; Secure" } else { "" };
-    format!("{COOKIE_NAME}=; Path={BASE}; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+    session_cookie("", settings).max_age(cookie::time::Duration::ZERO).build().to_string()
 }
 
 #[cfg(test)]
@@ -50,7 +53,7 @@ mod tests {
         assert_eq!(t.len(), TOKEN_LEN);
         assert_ne!(t, new_token());
         let header = format!("other=1; {COOKIE_NAME}={t}; x=y");
-        assert_eq!(token_from_cookie_header(&header), Some(t.as_str()));
+        assert_eq!(token_from_cookie_header(&header), Some(t));
     }
 
     #[test]
@@ -67,6 +70,8 @@ mod tests {
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"));
         assert!(c.contains("Path=/KunlunXPanel") && !c.contains("Secure"));
         let secure = AuthSettings { cookie_secure: true, ..s };
-        assert!(set_cookie("abc", &secure).ends_with("; Secure"));
+        assert!(set_cookie("abc", &secure).contains("; Secure"));
+        let cleared = clear_cookie(&s);
+        assert!(cleared.starts_with("xpanel_session=;") && cleared.contains("Max-Age=0"));
     }
 }

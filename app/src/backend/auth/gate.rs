@@ -89,7 +89,7 @@ async fn resolve_session(state: &AppState, headers: &HeaderMap) -> Option<Curren
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(cookie::token_from_cookie_header)?;
-    let hash = cookie::token_hash(token);
+    let hash = cookie::token_hash(&token);
     let record = match state.store.session(&hash).await {
         Ok(r) => r?,
         Err(e) => {

@@ -58,11 +58,28 @@ const SEEN_EVERY_SECS: i64 = 10;
 pub struct JobHub {
     live: Mutex<HashMap<i64, watch::Receiver<JobView>>>,
     policy: JobPolicy,
+    /// Status polls cluster_mgr did not answer, by failure kind, since start: the
+    /// console's signal that cluster_mgr is down while nobody uses a page (`/metrics`).
+    poll_failures: Mutex<std::collections::BTreeMap<&'static str, u64>>,
 }
 
 impl JobHub {
     pub fn new(policy: JobPolicy) -> Self {
-        Self { live: Mutex::default(), policy }
+        Self { live: Mutex::default(), policy, poll_failures: Mutex::default() }
+    }
+
+    /// Status polls that failed, by kind (`unreachable`, `timeout`, …), since start.
+    pub fn poll_failures(&self) -> Vec<(&'static str, u64)> {
+        self.poll_failures
+            .lock()
+            .map(|m| m.iter().map(|(k, n)| (*k, *n)).collect())
+            .unwrap_or_default()
+    }
+
+    fn count_poll_failure(&self, kind: &'static str) {
+        if let Ok(mut m) = self.poll_failures.lock() {
+            *m.entry(kind).or_default() += 1;
+        }
     }
 
     /// The latest view of a followed job and its changes; `None` if not followed.
@@ -184,7 +201,14 @@ async fn poll_until_finished(
             }
             Err(e) => {
                 // cluster_mgr unreachable is not the job failing: say so, keep following.
-                let notice = AppError::from(e).message(crate::i18n::Locale::en);
+                // Logged and counted here, with the job (`/metrics` shows the count as
+                // xpanel_job_poll_failures_total).
+                tracing::warn!(job = rec.id, error = %e, "cluster_mgr did not report a job's status");
+                let failure = AppError::from(e);
+                if let AppError::Klustron(f) = &failure {
+                    state.jobs.count_poll_failure(f.kind());
+                }
+                let notice = failure.message(crate::i18n::Locale::en);
                 tx.send_if_modified(|v| replace(v, view(&rec, &notice)));
                 wait = (wait * 2).min(MAX_BACKOFF);
             }

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod grants;
 pub mod jobs;
 #[cfg(any(test, feature = "test-support"))]
 pub mod scratch;

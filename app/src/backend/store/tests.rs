@@ -18,6 +18,7 @@ async fn every_query_on_sqlite() {
     let store = Store::open("sqlite::memory:").await.unwrap();
     assert_eq!(store.dialect(), Dialect::Sqlite);
     exercise(&store).await;
+    ran_on("SQLite", "in memory");
 }
 
 #[tokio::test]
@@ -30,6 +31,7 @@ async fn every_query_on_mysql() {
     // Migrations are recorded: opening again applies nothing and fails nothing.
     drop(Store::open(&url).await.unwrap());
     drop_database(&base, &name).await;
+    ran_on("MySQL", &name);
 }
 
 #[tokio::test]
@@ -41,6 +43,13 @@ async fn every_query_on_postgres() {
     exercise(&store).await;
     drop(Store::open(&url).await.unwrap());
     drop_database(&base, &name).await;
+    ran_on("PostgreSQL", &name);
+}
+
+/// The line CI's log shows for each database the store was proven on (scripts/test.sh
+/// runs these tests with their output shown).
+fn ran_on(database: &str, name: &str) {
+    eprintln!("STORE TESTED: every query ran on {database} ({name})");
 }
 
 /// Two administrators demoting (or deleting) each other at the same moment: one wins,

@@ -3,7 +3,7 @@
 use super::dialog::Dialog;
 use super::Panel;
 use crate::api::machines::{DeleteMachine, MachineRow};
-use crate::domain::machine::MachineKind;
+use crate::domain::machine::MachineType;
 use crate::i18n::*;
 use crate::lang::fill;
 use leptos::prelude::*;
@@ -19,7 +19,7 @@ pub(super) fn DeletePanel(
     let typed = RwSignal::new(String::new());
     let delete = ServerAction::<DeleteMachine>::new();
     let host = m.hostaddr.clone();
-    let kind = m.kind.map(MachineKind::as_str).unwrap_or_default().to_owned();
+    let kind = m.kind.map(MachineType::as_str).unwrap_or_default().to_owned();
     Effect::new(move |_| {
         if let Some(Ok(id)) = delete.value().get() {
             on_job.run(id);

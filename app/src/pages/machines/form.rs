@@ -3,7 +3,7 @@
 use super::dialog::{Dialog, Input};
 use super::Panel;
 use crate::api::machines::{AddMachine, EditMachine, MachineRow};
-use crate::domain::machine::{FieldError, MachineForm, MachineKind};
+use crate::domain::machine::{FieldError, MachineForm, MachineType};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::lang::fill;
@@ -54,8 +54,8 @@ pub(super) fn MachineFormPanel(
     });
     let on_type = move |ev| {
         let t = event_target_value(&ev);
-        if let Some(k) = MachineKind::parse(&t) {
-            let (a, b) = k.default_ports();
+        if let Some(k) = MachineType::parse(&t) {
+            let (a, b) = k.default_port_range();
             port_start.set(a.to_string());
             port_end.set(b.to_string());
         }

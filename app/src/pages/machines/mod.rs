@@ -10,7 +10,7 @@ use crate::api::machines::list_machines;
 use crate::api::machines::{MachineListQuery, MachinePage, MachineRow};
 use crate::components::job::JobBanner;
 use crate::components::list::{ErrorBox, Pager};
-use crate::domain::machine::MachineKind;
+use crate::domain::machine::MachineType;
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -217,11 +217,14 @@ fn Counts(page: MachinePage) -> impl IntoView {
 
 /// `running` → 在线 (green), `idle` → 不允许再装实例 (grey), `dead` → 离线 (red).
 fn status_badge(status: &str, l: Locale) -> (&'static str, String) {
-    match status {
-        "running" => ("bg-green-100 text-green-800", td_string!(l, machines.online).into()),
-        "idle" => ("bg-slate-200 text-slate-700", td_string!(l, common.idle).into()),
-        "dead" => ("bg-red-100 text-red-800", td_string!(l, machines.offline).into()),
-        other => ("bg-amber-100 text-amber-800", other.to_owned()),
+    use klustron_vocab::NodeStats;
+    match NodeStats::parse(status) {
+        NodeStats::Running => {
+            ("bg-green-100 text-green-800", td_string!(l, machines.online).into())
+        }
+        NodeStats::Idle => ("bg-slate-200 text-slate-700", td_string!(l, common.idle).into()),
+        NodeStats::Dead => ("bg-red-100 text-red-800", td_string!(l, machines.offline).into()),
+        NodeStats::Unknown(other) => ("bg-amber-100 text-amber-800", other),
     }
 }
 
@@ -229,9 +232,12 @@ fn status_badge(status: &str, l: Locale) -> (&'static str, String) {
 fn Row(m: MachineRow, panel: RwSignal<Panel>) -> impl IntoView {
     let i18n = use_i18n();
     let (class, label) = status_badge(&m.status, i18n.get_locale_untracked());
-    let kind = m.kind.map(|k| k.label(i18n.get_locale_untracked())).unwrap_or("?");
+    let kind = m
+        .kind
+        .map(|k| crate::domain::machine::machine_type_label(i18n.get_locale_untracked(), k))
+        .unwrap_or("?");
     let test_id =
-        format!("machine-{}-{}", m.hostaddr, m.kind.map(MachineKind::as_str).unwrap_or("none"));
+        format!("machine-{}-{}", m.hostaddr, m.kind.map(MachineType::as_str).unwrap_or("none"));
     let (edit, delete, nodes) = (m.clone(), m.clone(), m.hostaddr.clone());
     view! {
         <tr class="border-t border-slate-100" data-test=test_id>

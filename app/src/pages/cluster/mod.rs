@@ -1,0 +1,172 @@
+//! One cluster (集群 › 设置): basic info, compute nodes with the ports and commands to
+//! connect, shards with their storage nodes; adding shards, compute nodes and storage
+//! nodes; deleting the cluster, a shard, a compute node or a storage node after the
+//! thing's name is typed back. Every change is a cluster_mgr job followed live.
+
+use crate::api::cluster::{
+    get_cluster, AddComps, AddNodes, AddShards, ClusterDetail, CompNodeDetail, DeleteCluster,
+    DeleteComp, DeleteNode, DeleteShard, ShardDetail,
+};
+use crate::api::cluster_create::{offered_machines, OfferedMachine};
+use crate::components::focus::focus_while_open;
+use crate::components::job::JobBanner;
+use crate::components::list::ErrorBox;
+use crate::components::ports::MysqlPort;
+use crate::components::topology::{Topology, TopologyView};
+use crate::domain::cluster_view::ClusterChange;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::lang::fill;
+use crate::paths;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+mod add;
+mod delete;
+mod nodes;
+
+use add::{AddForm, AddKind};
+use delete::ConfirmDelete;
+use nodes::{CompRow, ShardCard};
+
+/// What the panel under the header shows.
+#[derive(Clone, PartialEq)]
+enum Panel {
+    None,
+    AddComps,
+    AddShards,
+    AddNodes(i64),
+    Delete(Doomed),
+}
+
+/// What is about to be deleted, and the word to type to confirm it.
+#[derive(Clone, PartialEq)]
+enum Doomed {
+    Cluster,
+    Shard { id: i64, name: String },
+    Comp { id: i64, name: String },
+    Node { shard_id: i64, host: String, port: u16 },
+}
+
+impl Doomed {
+    fn change(&self) -> ClusterChange {
+        match self {
+            Doomed::Cluster => ClusterChange::DeleteCluster,
+            Doomed::Shard { id, .. } => ClusterChange::DeleteShard { shard_id: *id },
+            Doomed::Comp { id, .. } => ClusterChange::DeleteComp { comp_id: *id },
+            Doomed::Node { shard_id, host, port } => {
+                ClusterChange::DeleteNode { shard_id: *shard_id, host: host.clone(), port: *port }
+            }
+        }
+    }
+    fn word(&self, c: &ClusterDetail) -> String {
+        c.confirm_word_for(&self.change())
+    }
+    fn what(&self, l: Locale) -> &'static str {
+        match self {
+            Doomed::Cluster => td_string!(l, cluster.the_cluster),
+            Doomed::Shard { .. } => td_string!(l, cluster.shard),
+            Doomed::Comp { .. } => td_string!(l, cluster.compute_node),
+            Doomed::Node { .. } => td_string!(l, cluster.storage_node),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Ctx {
+    panel: RwSignal<Panel>,
+    job: RwSignal<Option<i64>>,
+}
+
+#[component]
+pub fn ClusterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let reload = RwSignal::new(0u32);
+    let cluster = Resource::new(move || (id(), reload.get()), |(id, _)| get_cluster(id));
+    let ctx = Ctx { panel: RwSignal::new(Panel::None), job: RwSignal::new(None) };
+    let on_end = Callback::new(move |_ok: bool| reload.update(|n| *n += 1));
+    view! {
+        <p class="text-sm"><a class="text-sky-700 underline" href=paths::CLUSTERS>{tu_string!(i18n, common.clusters)}</a></p>
+        {move || ctx.job.get().map(|id| view! { <JobBanner id=id on_end=on_end/> })}
+        <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match cluster.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(c) => view! { <ClusterView c=c ctx=ctx/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
+    let title = if c.nick_name.is_empty() { c.name.clone() } else { c.nick_name.clone() };
+    let l = i18n.get_locale_untracked();
+    // Each button asks the rule the server applies; a refusal disables it and says why.
+    let why_not = |change: ClusterChange| c.check(&change).err().map(|r| r.message(l));
+    let add_comps_refused = why_not(ClusterChange::AddComps);
+    let add_shards_refused = why_not(ClusterChange::AddShards);
+    let c_panel = c.clone();
+    let c_rows = c.clone();
+    view! {
+        <div class="mt-2 flex flex-wrap items-center justify-between gap-3">
+            <h1 class="text-xl font-semibold" data-test="cluster-title">{title}</h1>
+            <div class="flex gap-2">
+                <button type="button" class="rounded border px-3 py-1 disabled:text-slate-400" data-test="add-comps"
+                    disabled=add_comps_refused.is_some() title=add_comps_refused.clone().unwrap_or_default()
+                    on:click=move |_| ctx.panel.set(Panel::AddComps)>{tu_string!(i18n, cluster.add_compute_nodes)}</button>
+                <button type="button" class="rounded border px-3 py-1 disabled:text-slate-400" data-test="add-shards"
+                    disabled=add_shards_refused.is_some() title=add_shards_refused.clone().unwrap_or_default()
+                    on:click=move |_| ctx.panel.set(Panel::AddShards)>{tu_string!(i18n, cluster.add_shards)}</button>
+                <button type="button" class="rounded border border-red-400 px-3 py-1 text-red-800" data-test="delete-cluster"
+                    on:click=move |_| ctx.panel.set(Panel::Delete(Doomed::Cluster))>{tu_string!(i18n, common.delete_cluster)}</button>
+            </div>
+        </div>
+        <dl class="mt-2 grid max-w-2xl grid-cols-[auto_1fr] gap-x-4 text-sm">
+            <dt class="text-slate-500">"ID"</dt><dd>{c.id}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, cluster.name)}</dt><dd class="font-mono">{c.name.clone()}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, common.ha_mode)}</dt><dd>{c.ha_mode.map(|m| m.as_str()).unwrap_or("?")}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, common.status)}</dt><dd data-test="cluster-status">{c.status.clone()}</dd>
+            <dt class="text-slate-500">{tu_string!(i18n, cluster.created)}</dt><dd>{c.created.clone()}</dd>
+        </dl>
+        {(!c.managed).then(|| view! {
+            <p class="mt-2 max-w-3xl rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900" data-test="not-managed">
+                {crate::domain::cluster_view::Refusal::NotManaged.message(l)}
+            </p>
+        })}
+        {move || match ctx.panel.get() {
+            Panel::None => ().into_any(),
+            Panel::AddComps => view! { <AddForm c=c_panel.clone() ctx=ctx kind=AddKind::Comps/> }.into_any(),
+            Panel::AddShards => view! { <AddForm c=c_panel.clone() ctx=ctx kind=AddKind::Shards/> }.into_any(),
+            Panel::AddNodes(shard) => view! { <AddForm c=c_panel.clone() ctx=ctx kind=AddKind::Nodes(shard)/> }.into_any(),
+            Panel::Delete(d) => view! { <ConfirmDelete c=c_panel.clone() ctx=ctx doomed=d/> }.into_any(),
+        }}
+        <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.compute_nodes_n), n = c.comps.len())}</h2>
+        <table class="mt-1 w-full bg-white text-sm" data-test="comp-nodes">
+            <thead>
+                <tr class="text-left">
+                    <th class="px-2 py-1">{tu_string!(i18n, common.host)}</th>
+                    <th class="px-2">{tu_string!(i18n, common.postgresql_port)}</th>
+                    <th class="px-2">{tu_string!(i18n, common.mysql_port)}</th>
+                    <th class="px-2">{tu_string!(i18n, cluster.name_2)}</th>
+                    <th class="px-2">{tu_string!(i18n, common.status)}</th>
+                    <th class="px-2">"CPU"</th>
+                    <th class="px-2">{tu_string!(i18n, cluster.max_memory_mb)}</th>
+                    <th class="px-2">{tu_string!(i18n, cluster.max_connections)}</th>
+                    <th class="px-2"></th>
+                </tr>
+            </thead>
+            <tbody>
+                {c.comps.iter().cloned().map(|n| view! { <CompRow n=n c=c_rows.clone() ctx=ctx/> }).collect_view()}
+            </tbody>
+        </table>
+        <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.shards_n), n = c.shards.len())}</h2>
+        {c.shards.iter().cloned().map(|s| view! { <ShardCard s=s c=c.clone() ctx=ctx/> }).collect_view()}
+        <h2 class="mt-6 font-semibold">{tu_string!(i18n, common.topology)}</h2>
+        <TopologyView topology=Topology::from(&c)/>
+    }
+}

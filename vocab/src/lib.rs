@@ -1,0 +1,194 @@
+//! Klustron's vocabulary: the words cluster_mgr and its metadata tables use, each typed
+//! once. This crate has no I/O and builds for the browser, so the console's pages (for
+//! instant feedback), its server functions (for the decision), the cluster_mgr client and
+//! the simulator all name the same enums; the strings are cluster_mgr's, from the source
+//! file each type names.
+//!
+//! Closed sets derive their strings with strum (`as_str`, `parse`, `ALL`). States read
+//! from metadata rows keep what they do not know (`Unknown`) rather than failing a page,
+//! since the metadata is also written by hand and by older cluster_mgr versions.
+
+mod state;
+
+pub use state::{InstanceStatus, MemberState, NodeStats};
+
+use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
+
+/// Implements `as_str`, `parse` and `ALL` from the strum derives, so callers need not
+/// import strum's traits.
+macro_rules! words {
+    ($t:ty) => {
+        impl $t {
+            pub const ALL: &'static [$t] = <$t as VariantArray>::VARIANTS;
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+            /// Exactly cluster_mgr's spelling; anything else is `None`.
+            pub fn parse(s: &str) -> Option<Self> {
+                s.parse().ok()
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// The job types the console submits, as `job_type` on the wire and in
+/// `cluster_general_job_log` (`request_framework/handleRequestThread.cc`
+/// `GetRequestTypeByStr`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum JobType {
+    CreateMachine,
+    UpdateMachine,
+    DeleteMachine,
+    CreateCluster,
+    DeleteCluster,
+    AddShards,
+    AddComps,
+    AddNodes,
+    DeleteShard,
+    DeleteComp,
+    DeleteNode,
+    GetStatus,
+}
+words!(JobType);
+
+/// `server_nodes.machine_type`, and the `machine_type` of the machine jobs
+/// (`machine_mission.cc`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum MachineType {
+    Storage,
+    Computer,
+}
+words!(MachineType);
+
+impl MachineType {
+    /// cluster_mgr's default port ranges (`machine_mission.cc`), which XPanel repeats
+    /// and the machine form fills in when the type is picked.
+    pub fn default_port_range(self) -> (u16, u16) {
+        match self {
+            MachineType::Storage => (57000, 58000),
+            MachineType::Computer => (47000, 48000),
+        }
+    }
+}
+
+/// How a shard replicates: `create_cluster`'s `ha_mode` (`create_cluster.cc` accepts
+/// exactly these), `db_clusters.ha_mode`, and `global_configuration.meta_ha_mode` for
+/// the metadata cluster (`sys.cc` `System::setup_metadata_shard`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum HaMode {
+    /// Klustron's own binlog replication (fullsync).
+    Rbr,
+    /// MySQL group replication.
+    Mgr,
+    /// One node per shard, no replicas.
+    NoRep,
+}
+words!(HaMode);
+
+impl HaMode {
+    /// Whether a shard in this mode has replicas at all.
+    pub fn replicates(self) -> bool {
+        self != HaMode::NoRep
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_is_cluster_mgrs_spelling_both_ways() {
+        let jobs: Vec<_> = JobType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            jobs,
+            [
+                "create_machine",
+                "update_machine",
+                "delete_machine",
+                "create_cluster",
+                "delete_cluster",
+                "add_shards",
+                "add_comps",
+                "add_nodes",
+                "delete_shard",
+                "delete_comp",
+                "delete_node",
+                "get_status"
+            ]
+        );
+        for t in JobType::ALL {
+            assert_eq!(JobType::parse(t.as_str()), Some(*t));
+        }
+        assert_eq!(MachineType::parse("computer"), Some(MachineType::Computer));
+        assert_eq!(HaMode::parse("no_rep"), Some(HaMode::NoRep));
+        // The wire is case-sensitive: cluster_mgr compares with strcmp.
+        assert_eq!(MachineType::parse("Storage"), None);
+        assert_eq!(HaMode::parse("NO_REP"), None);
+        assert_eq!(JobType::parse(""), None);
+    }
+
+    #[test]
+    fn serde_and_strings_agree() {
+        for m in HaMode::ALL {
+            assert_eq!(serde_plain(m), m.as_str());
+        }
+        for m in MachineType::ALL {
+            assert_eq!(serde_plain(m), m.as_str());
+        }
+        for m in JobType::ALL {
+            assert_eq!(serde_plain(m), m.as_str());
+        }
+    }
+
+    fn serde_plain<T: Serialize>(v: &T) -> String {
+        serde_json::to_value(v).unwrap().as_str().unwrap().to_owned()
+    }
+}
