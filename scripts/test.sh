@@ -34,11 +34,13 @@ if [ -n "$XPANEL_TEST_PG_URL" ] && ! pg_isready -q -h 127.0.0.1; then
 fi
 
 step "unit and server tests (store on SQLite, MariaDB and PostgreSQL)"
-cargo test -p app --features ssr
+cargo test -p app --features ssr -- --skip every_query_on
+# The store's own tests, with their output: the log names each database they ran on.
+cargo test -p app --features ssr --lib every_query_on -- --nocapture
 cargo test -p server
 
 step "Klustron backends: client, metadata reader, simulator (SQLite and MariaDB)"
-cargo test -p klustron -p klustron-sim
+cargo test -p klustron-vocab -p klustron -p klustron-sim
 
 step "browser tests (Chromium)"
 end2end/run.sh

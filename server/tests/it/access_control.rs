@@ -4,8 +4,8 @@
 //! forces a password change for any user, and the last super_dba cannot be removed.
 
 use crate::common::*;
+use app::error::AppError;
 use reqwest::StatusCode;
-use serde_json::Value;
 use std::time::Duration;
 
 const TEMP: &str = "Temp#2026pass";
@@ -32,7 +32,7 @@ async fn user_client(app: &TestApp, user: &str) -> reqwest::Client {
     // Any new or reset account must change the temporary password before anything else.
     let r = call(app, &c, "clusters/list", &[("query[page]", "1")]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert_eq!(error_body(r).await, "PasswordChangeRequired");
+    assert_eq!(app_error(r).await, AppError::PasswordChangeRequired);
     let r = call(
         app,
         &c,
@@ -45,13 +45,13 @@ async fn user_client(app: &TestApp, user: &str) -> reqwest::Client {
 }
 
 async fn role_id(app: &TestApp, name: &str) -> String {
-    let v: Value = call(app, &app.client, "system/get", &[]).await.json().await.unwrap();
-    v["roles"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()["id"].to_string()
+    let system = system_view(app).await;
+    system.roles.iter().find(|r| r.name == name).expect("the role").id.to_string()
 }
 
 async fn user_id(app: &TestApp, name: &str) -> String {
-    let v: Value = call(app, &app.client, "system/get", &[]).await.json().await.unwrap();
-    v["users"].as_array().unwrap().iter().find(|u| u["name"] == name).unwrap()["id"].to_string()
+    let system = system_view(app).await;
+    system.users.iter().find(|u| u.name == name).expect("the user").id.to_string()
 }
 
 async fn create_user(app: &TestApp, name: &str, role: &str) {
@@ -263,13 +263,12 @@ async fn a_dba_acts_only_within_role_and_grants_and_cannot_escalate() {
     assert!(r.status().is_success() || r.status().is_redirection());
     let r = call(&s.app, &dba, "clusters/delete", &del).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(error_body(r).await["Validation"]["field"], "confirm");
+    assert_eq!(app_error(r).await.field(), Some("confirm"));
 
     // An expired grant opens nothing.
-    let v: Value = call(&s.app, &s.app.client, "system/get", &[]).await.json().await.unwrap();
-    let grant = v["users"].as_array().unwrap().iter().find(|u| u["name"] == "dba1").unwrap()
-        ["grants"][0]["id"]
-        .to_string();
+    let system = system_view(&s.app).await;
+    let dba1 = system.users.iter().find(|u| u.name == "dba1").expect("dba1");
+    let grant = dba1.grants[0].id.to_string();
     call(&s.app, &s.app.client, "system/delete_grant", &[("user_id", &me), ("grant_id", &grant)])
         .await;
     call(
@@ -315,7 +314,7 @@ async fn disabling_resetting_and_the_last_super_dba() {
         StatusCode::UNAUTHORIZED
     );
     let r = call(&app, &new_client(), "login", &[("username", "ops"), ("password", OWN)]).await;
-    assert_eq!(error_body(r).await, "BadCredentials");
+    assert_eq!(app_error(r).await, AppError::BadCredentials);
 
     // The last enabled super_dba stays.
     let me = user_id(&app, "super_dba").await;
@@ -356,7 +355,7 @@ async fn disabling_resetting_and_the_last_super_dba() {
         &[("id", "0"), ("name", "bad"), ("privileges[0]", "root")],
     )
     .await;
-    assert_eq!(error_body(r).await["Validation"]["field"], "privileges");
+    assert_eq!(app_error(r).await.field(), Some("privileges"));
     let r = call(&app, &app.client, "system/delete_role", &[("id", &rid.to_string())]).await;
     assert_eq!(r.status(), StatusCode::OK);
 }

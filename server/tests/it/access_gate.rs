@@ -3,6 +3,7 @@
 //! new one is covered without being listed here.
 
 use crate::common::*;
+use app::error::AppError;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -30,7 +31,7 @@ async fn without_a_session_every_server_function_but_login_is_unauthorized() {
     for path in all {
         let r = app.post_form(path, &[]).await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{path}");
-        assert_eq!(error_body(r).await, json!("Unauthorized"), "{path}");
+        assert_eq!(app_error(r).await, AppError::Unauthorized, "{path}");
     }
 }
 
@@ -41,7 +42,7 @@ async fn with_the_default_password_every_server_function_requires_a_change() {
     for path in protected_server_functions() {
         let r = app.post_form(path, &[]).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
-        assert_eq!(error_body(r).await, json!("PasswordChangeRequired"), "{path}");
+        assert_eq!(app_error(r).await, AppError::PasswordChangeRequired, "{path}");
     }
 }
 

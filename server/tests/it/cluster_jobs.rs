@@ -4,8 +4,9 @@
 //! a console killed mid-job that follows the job to its end after it starts again.
 
 use crate::common::*;
+use app::api::jobs::{JobStatus, JobView, StepKind, StepState};
+use app::error::AppError;
 use reqwest::StatusCode;
-use serde_json::Value;
 use std::time::Duration;
 
 #[tokio::test]
@@ -27,8 +28,8 @@ async fn submit_repeats_every_wizard_rule_on_the_server() {
     for (overrides, field) in cases {
         let r = create(&s.app, overrides).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{overrides:?}");
-        let e = error_body(r).await;
-        assert_eq!(e["Validation"]["field"], *field, "{overrides:?}: {e}");
+        let e = app_error(r).await;
+        assert_eq!(e.field(), Some(*field), "{overrides:?}: {e:?}");
     }
     // Nothing reached cluster_mgr.
     assert!(s.sim.store().reader().job_log(100, 0).await.unwrap().is_empty());
@@ -37,41 +38,33 @@ async fn submit_repeats_every_wizard_rule_on_the_server() {
 #[tokio::test]
 async fn the_review_previews_placement_and_refuses_what_cannot_fit() {
     let s = ready(5).await;
-    let r = post(&s.app, "/KunlunXPanel/api/clusters/plan", &draft(&[])).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let plan: Value = r.json().await.unwrap();
-    let shards = plan["shards"].as_array().unwrap();
-    assert_eq!(shards.len(), 2);
-    assert!(shards.iter().all(|s| s.as_array().unwrap().len() == 3));
-    let comps = plan["comps"].as_array().unwrap();
-    assert_eq!(comps.len(), 2);
-    for c in comps {
-        assert_eq!(c["mysql_port"].as_u64().unwrap(), c["port"].as_u64().unwrap() + 1);
+    let plan = cluster_plan(&s.app, &[]).await;
+    assert_eq!(plan.shards.len(), 2);
+    assert!(plan.shards.iter().all(|replicas| replicas.len() == 3));
+    assert_eq!(plan.comps.len(), 2);
+    for c in &plan.comps {
+        assert_eq!(c.mysql_port, Some(c.port + 1));
     }
-    assert!(plan["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true), "{plan}");
+    assert!(plan.checks.iter().all(|c| c.ok), "{plan:?}");
 
     // Too few machines: 256 shards of 3 need 768 storage instances; 3 machines hold 747.
     let r = create(&s.app, &[("shards", "256")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let e = error_body(r).await.to_string();
-    assert!(e.contains("768 storage instance(s) needed"), "{e}");
+    let (_, message) = validation(app_error(r).await);
+    assert!(message.contains("768 storage instance(s) needed"), "{message}");
 
     // A chosen machine went offline between the review and the submit.
     let chosen = [("storage_hosts[0]", "10.0.0.11")];
-    let plan: Value = post(&s.app, "/KunlunXPanel/api/clusters/plan", &draft(&chosen))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(plan["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true));
+    let plan = cluster_plan(&s.app, &chosen).await;
+    assert!(plan.checks.iter().all(|c| c.ok), "{plan:?}");
     sqlx::query("UPDATE server_nodes SET node_stats = 'dead' WHERE hostaddr = '10.0.0.11'")
         .execute(s.sim.store().pool())
         .await
         .unwrap();
     let r = create(&s.app, &chosen).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let e = error_body(r).await.to_string();
-    assert!(e.contains("10.0.0.11 is not running"), "{e}");
+    let (_, message) = validation(app_error(r).await);
+    assert!(message.contains("10.0.0.11 is not running"), "{message}");
     assert!(s.sim.store().reader().job_log(100, 0).await.unwrap().is_empty());
 }
 
@@ -79,8 +72,7 @@ async fn the_review_previews_placement_and_refuses_what_cannot_fit() {
 async fn a_created_cluster_matches_the_preview_and_the_stream_reports_every_step() {
     // Steps slower than the follower's poll, so the stream has every step to report.
     let s = ready(300).await;
-    let plan: Value =
-        post(&s.app, "/KunlunXPanel/api/clusters/plan", &draft(&[])).await.json().await.unwrap();
+    let plan = cluster_plan(&s.app, &[]).await;
     let r = create(&s.app, &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
     let id: i64 = r.json().await.unwrap();
@@ -90,66 +82,45 @@ async fn a_created_cluster_matches_the_preview_and_the_stream_reports_every_step
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "text/event-stream");
     let body = tokio::time::timeout(Duration::from_secs(30), r.text()).await.unwrap().unwrap();
-    let views: Vec<Value> = body
+    let views: Vec<JobView> = body
         .lines()
         .filter_map(|l| l.strip_prefix("data: "))
-        .map(|d| serde_json::from_str(d).unwrap())
+        .map(|d| serde_json::from_str(d).unwrap_or_else(|e| panic!("{e}: {d}")))
         .collect();
     assert!(views.len() >= 3, "{body}");
     let last = views.last().unwrap();
-    assert_eq!(last["status"], "Done");
-    assert_eq!(last["percent"], 100);
-    let keys: Vec<String> = last["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| format!("{}{}", s["kind"].as_str().unwrap(), s["index"]))
-        .collect();
+    assert_eq!(last.status, JobStatus::Done);
+    assert_eq!(last.percent, 100);
+    let steps: Vec<(StepKind, u16)> = last.steps.iter().map(|s| (s.kind, s.index)).collect();
     assert_eq!(
-        keys,
-        ["Initialise1", "Shard1", "Shard2", "ComputeNode1", "ComputeNode2", "Finish1"],
+        steps,
+        [
+            (StepKind::Initialise, 1),
+            (StepKind::Shard, 1),
+            (StepKind::Shard, 2),
+            (StepKind::ComputeNode, 1),
+            (StepKind::ComputeNode, 2),
+            (StepKind::Finish, 1)
+        ],
         "cluster_mgr's job_steps order: shard, computer"
     );
-    let percents: Vec<u64> = views.iter().map(|v| v["percent"].as_u64().unwrap()).collect();
+    let percents: Vec<u8> = views.iter().map(|v| v.percent).collect();
     assert!(percents.windows(2).all(|w| w[0] <= w[1]), "progress never goes back: {percents:?}");
 
     // The cluster's compute nodes are where the preview said, on both ports.
-    let cluster_id = last["cluster_id"].as_i64().unwrap();
-    let c: Value =
-        post(&s.app, "/KunlunXPanel/api/clusters/get", &pairs(&[("id", &cluster_id.to_string())]))
-            .await
-            .json()
-            .await
-            .unwrap();
-    let mut got: Vec<(String, u64, u64)> = c["comps"]
-        .as_array()
-        .unwrap()
+    let c = cluster(&s.app, last.cluster_id.expect("the job names its cluster")).await;
+    let mut got: Vec<(String, u16, u16)> =
+        c.comps.iter().map(|n| (n.hostaddr.clone(), n.pg_port, n.mysql_port)).collect();
+    let mut want: Vec<(String, u16, u16)> = plan
+        .comps
         .iter()
-        .map(|n| {
-            (
-                n["hostaddr"].as_str().unwrap().to_owned(),
-                n["pg_port"].as_u64().unwrap(),
-                n["mysql_port"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    let mut want: Vec<(String, u64, u64)> = plan["comps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            (
-                n["hostaddr"].as_str().unwrap().to_owned(),
-                n["port"].as_u64().unwrap(),
-                n["mysql_port"].as_u64().unwrap(),
-            )
-        })
+        .map(|n| (n.hostaddr.clone(), n.port, n.mysql_port.expect("a compute node's MySQL port")))
         .collect();
     got.sort();
     want.sort();
     assert_eq!(got, want);
-    assert_eq!(c["comp_user"], "kunlun");
-    assert_eq!(c["shards"].as_array().unwrap().len(), 2);
+    assert_eq!(c.comp_user, "kunlun");
+    assert_eq!(c.shards.len(), 2);
 
     // An unauthenticated stream is refused; a bad id is a clear 422.
     let r = reqwest::get(s.app.url(&format!("/KunlunXPanel/api/jobs/{id}/events"))).await.unwrap();
@@ -168,31 +139,21 @@ async fn a_job_that_fails_at_a_step_shows_cluster_mgr_words_and_stays_failed() {
     });
     let id: i64 = create(&s.app, &[]).await.json().await.unwrap();
     let j = wait_job(&s.app, id).await;
-    assert_eq!(j["status"], "Failed");
-    let error = j["error"].as_str().unwrap();
-    assert_eq!(error, "Install computer error in create cluster job (cluster_mgr error 70094)");
-    assert_eq!(j["error_code"], 70094);
-    let failed: Vec<&Value> =
-        j["steps"].as_array().unwrap().iter().filter(|s| s["state"] == "Failed").collect();
-    assert!(!failed.is_empty(), "{j}");
+    assert_eq!(j.status, JobStatus::Failed);
+    assert_eq!(j.error, "Install computer error in create cluster job (cluster_mgr error 70094)");
+    assert_eq!(j.error_code, Some(70094));
+    let failed: Vec<_> = j.steps.iter().filter(|s| s.state == StepState::Failed).collect();
+    assert!(!failed.is_empty(), "{j:?}");
     for f in &failed {
-        assert_eq!(f["kind"], "ComputeNode", "{j}");
-        assert!(f["error"].as_str().unwrap().contains("install postgres failed"), "{j}");
+        assert_eq!(f.kind, StepKind::ComputeNode, "{j:?}");
+        assert!(f.error.contains("install postgres failed"), "{j:?}");
     }
     // Still failed later, and listed as failed.
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(job(&s.app, id).await["status"], "Failed");
-    let list: Value = post(
-        &s.app,
-        "/KunlunXPanel/api/jobs/list",
-        &pairs(&[("query[status]", "failed"), ("query[page]", "1")]),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    assert_eq!(list["total"], 1);
-    assert_eq!(list["rows"][0]["id"], id);
+    assert_eq!(job(&s.app, id).await.status, JobStatus::Failed);
+    let list = job_page(&s.app, "failed", 1).await;
+    assert_eq!(list.total, 1);
+    assert_eq!(list.rows[0].id, id);
 }
 
 #[tokio::test]
@@ -200,31 +161,21 @@ async fn scale_out_and_deletes_need_the_typed_name_and_keep_the_last_compute_nod
     let s = ready(5).await;
     let id: i64 = create(&s.app, &[("comps", "1"), ("shards", "1")]).await.json().await.unwrap();
     let j = wait_job(&s.app, id).await;
-    assert_eq!(j["status"], "Done", "{j}");
-    let cid = j["cluster_id"].as_i64().unwrap().to_string();
-    let get = || async {
-        post(&s.app, "/KunlunXPanel/api/clusters/get", &pairs(&[("id", &cid)]))
-            .await
-            .json::<Value>()
-            .await
-            .unwrap()
-    };
-    let c = get().await;
-    let only = c["comps"][0].clone();
+    assert_eq!(j.status, JobStatus::Done, "{j:?}");
+    let cluster_id = j.cluster_id.expect("the job names its cluster");
+    let cid = cluster_id.to_string();
+    let only = cluster(&s.app, cluster_id).await.comps[0].clone();
 
     // The last compute node cannot be deleted, whatever the browser sends.
     let r = post(
         &s.app,
         "/KunlunXPanel/api/clusters/delete_comp",
-        &pairs(&[
-            ("cluster_id", &cid),
-            ("comp_id", &only["id"].to_string()),
-            ("confirm", only["name"].as_str().unwrap()),
-        ]),
+        &pairs(&[("cluster_id", &cid), ("comp_id", &only.id.to_string()), ("confirm", &only.name)]),
     )
     .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error_body(r).await.to_string().contains("last compute node"));
+    let (_, message) = validation(app_error(r).await);
+    assert!(message.contains("last compute node"), "{message}");
 
     // Add one; then deleting needs the node's exact name.
     let r = post(
@@ -234,16 +185,16 @@ async fn scale_out_and_deletes_need_the_typed_name_and_keep_the_last_compute_nod
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await["status"], "Done");
-    assert_eq!(get().await["comps"].as_array().unwrap().len(), 2);
+    assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await.status, JobStatus::Done);
+    assert_eq!(cluster(&s.app, cluster_id).await.comps.len(), 2);
     let r = post(
         &s.app,
         "/KunlunXPanel/api/clusters/delete_comp",
-        &pairs(&[("cluster_id", &cid), ("comp_id", &only["id"].to_string()), ("confirm", "nope")]),
+        &pairs(&[("cluster_id", &cid), ("comp_id", &only.id.to_string()), ("confirm", "nope")]),
     )
     .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(error_body(r).await["Validation"]["field"], "confirm");
+    assert_eq!(app_error(r).await.field(), Some("confirm"));
 
     // Bad counts are refused before cluster_mgr sees them.
     let r = post(
@@ -252,7 +203,7 @@ async fn scale_out_and_deletes_need_the_typed_name_and_keep_the_last_compute_nod
         &pairs(&[("cluster_id", &cid), ("shards", "0"), ("replicas", "3")]),
     )
     .await;
-    assert_eq!(error_body(r).await["Validation"]["field"], "shards");
+    assert_eq!(app_error(r).await.field(), Some("shards"));
 
     // Delete the cluster: wrong word refused, right word deletes it.
     let r = post(
@@ -269,7 +220,7 @@ async fn scale_out_and_deletes_need_the_typed_name_and_keep_the_last_compute_nod
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await["status"], "Done");
+    assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await.status, JobStatus::Done);
     let r = post(&s.app, "/KunlunXPanel/api/clusters/get", &pairs(&[("id", &cid)])).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
@@ -289,7 +240,7 @@ async fn a_console_killed_mid_job_follows_the_job_to_its_end_after_restart() {
     let id: i64 = create(&a, &[]).await.json().await.unwrap();
     // Wait until the job is visibly under way, then kill the console.
     for _ in 0..200 {
-        if job(&a, id).await["percent"].as_u64().unwrap() > 0 {
+        if job(&a, id).await.percent > 0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -312,9 +263,84 @@ async fn a_console_killed_mid_job_follows_the_job_to_its_end_after_restart() {
     // And shows it, with every step done.
     b.login(DEFAULT_USER, NEW_PASSWORD).await;
     let j = job(&b, id).await;
-    assert_eq!(j["status"], "Done");
-    assert!(j["steps"].as_array().unwrap().iter().all(|s| s["state"] == "Done"), "{j}");
+    assert_eq!(j.status, JobStatus::Done);
+    assert!(j.steps.iter().all(|s| s.state == StepState::Done), "{j:?}");
     let (audit, _) = store.audit_page(&Default::default(), 100, 0).await.unwrap();
     let ends = audit.iter().filter(|a| a.action == "create_cluster:finished" && a.outcome == "ok");
     assert_eq!(ends.count(), 1, "the end is audited once");
+}
+
+/// Each refusal of a delete comes from the rule the page uses (`ClusterDetail::check`),
+/// word for word in the reader's language, before cluster_mgr sees anything: the
+/// primary, a shard's last node, the last shard (the last compute node is above).
+#[tokio::test]
+async fn the_primary_the_last_node_and_the_last_shard_are_refused_in_the_pages_words() {
+    use app::domain::cluster_view::Refusal;
+    use app::i18n::Locale;
+    let s = ready(5).await;
+    let id: i64 = create(&s.app, &[("shards", "1"), ("replicas", "2"), ("comps", "1")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(wait_job(&s.app, id).await.status, JobStatus::Done);
+    let cluster_id = s.sim.store().reader().clusters().await.unwrap()[0].id;
+    let cid = cluster_id.to_string();
+    let c = cluster(&s.app, cluster_id).await;
+    let shard = &c.shards[0];
+    let shard_id = shard.id.to_string();
+    let node = |primary: bool| {
+        let n = shard.nodes.iter().find(|n| n.primary == primary);
+        let n = n.expect("a node of that role");
+        (n.hostaddr.clone(), n.port.to_string())
+    };
+    let (primary_host, primary_port) = node(true);
+    let (replica_host, replica_port) = node(false);
+    let delete_node = |host: String, port: String| {
+        let confirm = format!("{host}:{port}");
+        let fields = [
+            ("cluster_id", cid.clone()),
+            ("shard_id", shard_id.clone()),
+            ("hostaddr", host),
+            ("port", port),
+            ("confirm", confirm),
+        ];
+        ("/KunlunXPanel/api/clusters/delete_node", fields.to_vec())
+    };
+    let delete_shard = || {
+        let name = shard.name.clone();
+        let fields =
+            [("cluster_id", cid.clone()), ("shard_id", shard_id.clone()), ("confirm", name)];
+        ("/KunlunXPanel/api/clusters/delete_shard", fields.to_vec())
+    };
+    let jobs_before = s.sim.store().reader().job_log(100, 0).await.unwrap().len();
+    let refused = |(path, fields): (&'static str, Vec<(&'static str, String)>), why: Refusal| {
+        let app = &s.app;
+        async move {
+            for (lang, l) in [("en", Locale::en), ("zh-CN", Locale::zh_CN)] {
+                let r = app
+                    .client
+                    .post(app.url(path))
+                    .header(reqwest::header::ACCEPT_LANGUAGE, lang)
+                    .form(&fields)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path} {lang}");
+                let refusal = AppError::invalid("", why.message(l));
+                assert_eq!(app_error(r).await, refusal, "{path} {lang}");
+            }
+        }
+    };
+    refused(delete_node(primary_host.clone(), primary_port.clone()), Refusal::Primary).await;
+    refused(delete_shard(), Refusal::LastShard).await;
+    assert_eq!(s.sim.store().reader().job_log(100, 0).await.unwrap().len(), jobs_before);
+
+    // Delete the replica: allowed. Then the primary is the shard's last node.
+    let (path, fields) = delete_node(replica_host, replica_port);
+    let r = s.app.client.post(s.app.url(path)).form(&fields).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await.status, JobStatus::Done);
+    assert_eq!(cluster(&s.app, cluster_id).await.shards[0].nodes.len(), 1);
+    refused(delete_node(primary_host, primary_port), Refusal::LastNode).await;
 }

@@ -4,12 +4,9 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
 
 async fn list(app: &TestApp, q: &[(&str, &str)]) -> reqwest::Response {
-    let form: Vec<(String, String)> =
-        q.iter().map(|(k, v)| (format!("query[{k}]"), (*v).to_owned())).collect();
-    app.client.post(app.url("/KunlunXPanel/api/clusters/list")).form(&form).send().await.unwrap()
+    post(app, "/KunlunXPanel/api/clusters/list", &nested_form("query", q)).await
 }
 
 #[tokio::test]
@@ -34,37 +31,32 @@ async fn clusters_show_with_their_compute_ports_including_unnamed_ones() {
     .await
     .unwrap();
 
-    let p: Value = list(&s.app, &[("page", "1")]).await.json().await.unwrap();
-    assert_eq!(p["total"], 2);
-    let rows = p["rows"].as_array().unwrap();
-    let script = rows.iter().find(|c| c["name"] == "cluster_script_1").unwrap();
+    let p = cluster_page(&s.app, &[("page", "1")]).await;
+    assert_eq!(p.total, 2);
+    let script = p.rows.iter().find(|c| c.name == "cluster_script_1").unwrap();
     assert_eq!(
-        (&script["nick_name"], &script["managed"], &script["comp_user"]),
-        (&json!(""), &json!(false), &json!("abc"))
+        (script.nick_name.as_str(), script.managed, script.comp_user.as_str()),
+        ("", false, "abc")
     );
-    let demo = rows.iter().find(|c| c["nick_name"] == "demo").unwrap();
-    assert_eq!((&demo["shards"], &demo["managed"]), (&json!(2), &json!(true)));
-    let comps = demo["comps"].as_array().unwrap();
+    let demo = p.rows.iter().find(|c| c.nick_name == "demo").unwrap();
+    assert_eq!((demo.shards, demo.managed), (2, true));
+    let comps = &demo.comps;
     assert_eq!(comps.len(), 2);
     for c in comps {
         // cluster_mgr 1.0's comp_nodes has no mysql_port: derived, and marked so.
-        assert_eq!(c["mysql_port"].as_u64().unwrap(), c["pg_port"].as_u64().unwrap() + 1);
-        assert_eq!(c["mysql_port_derived"], true);
+        assert_eq!(c.mysql_port, c.pg_port + 1);
+        assert!(c.mysql_port_derived, "{c:?}");
     }
 
-    let p: Value = list(&s.app, &[("search", "dem"), ("page", "1")]).await.json().await.unwrap();
-    assert_eq!(p["total"], 1);
-    let p: Value = list(&s.app, &[("search", "%"), ("page", "1")]).await.json().await.unwrap();
-    assert_eq!(p["total"], 0, "LIKE wildcards are literals");
+    let p = cluster_page(&s.app, &[("search", "dem"), ("page", "1")]).await;
+    assert_eq!(p.total, 1);
+    let p = cluster_page(&s.app, &[("search", "%"), ("page", "1")]).await;
+    assert_eq!(p.total, 0, "LIKE wildcards are literals");
     let r = list(&s.app, &[("search", &"x".repeat(65))]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // The page itself renders the ports server-side.
     let html = s.app.get("/KunlunXPanel/clusters").await.text().await.unwrap();
     assert!(html.contains("cluster_script_1"));
-    assert!(html.contains(&format!(
-        "psql -h {} -p {}",
-        comps[0]["hostaddr"].as_str().unwrap(),
-        comps[0]["pg_port"]
-    )));
+    assert!(html.contains(&format!("psql -h {} -p {}", comps[0].hostaddr, comps[0].pg_port)));
 }

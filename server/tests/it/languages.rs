@@ -61,9 +61,9 @@ async fn the_switch_sets_the_language_for_this_browser_and_rejects_others() {
     let bad = set_language(&app, "fr; Path=/evil").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(language_cookie(&bad).is_none(), "nothing set for a bad value");
-    let body = error_body(bad).await;
+    let (_, message) = validation(app_error(bad).await);
     // The message itself is in the current (chosen) language.
-    assert!(body.to_string().contains("请选择"), "{body}");
+    assert!(message.contains("请选择"), "{message}");
 }
 
 #[tokio::test]
@@ -107,7 +107,8 @@ async fn a_users_choice_follows_them_to_another_browser_and_is_audited() {
     .await
     .unwrap();
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error_body(wrong).await.to_string().contains("当前密码错误"));
+    let (_, message) = validation(app_error(wrong).await);
+    assert!(message.contains("当前密码错误"), "{message}");
 
     let store = app::backend::store::Store::open_in(&app.data_dir).await.unwrap();
     let trail = store.recent_audit(50).await.unwrap();

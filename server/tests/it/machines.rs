@@ -3,8 +3,13 @@
 //! filtered and paged in the database, and every change is audited.
 
 use crate::common::*;
+use app::api::jobs::{JobStatus, JobView, WaitReason};
+use app::api::machines::MachinePage;
+use app::domain::job::EndReason;
+use app::domain::klustron::KlustronFailure;
+use app::domain::machine::MachineType;
+use app::error::AppError;
 use reqwest::StatusCode;
-use serde_json::Value;
 
 fn good() -> Vec<(&'static str, String)> {
     [
@@ -38,13 +43,12 @@ async fn add(app: &TestApp, fields: &[(&'static str, String)]) -> reqwest::Respo
     post(app, "/KunlunXPanel/api/machines/add", &encoded(fields)).await
 }
 
-async fn wait_job(app: &TestApp, id: i64) -> Value {
+/// Job `id` once it is no longer running (polled more often than `common::wait_job`).
+async fn wait_job(app: &TestApp, id: i64) -> JobView {
     for _ in 0..400 {
-        let r = post(app, "/KunlunXPanel/api/jobs/get", &[("id".into(), id.to_string())]).await;
-        assert_eq!(r.status(), StatusCode::OK);
-        let v: Value = r.json().await.unwrap();
-        if v["status"] != "Running" {
-            return v;
+        let j = job(app, id).await;
+        if j.status != JobStatus::Running {
+            return j;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
@@ -98,9 +102,8 @@ async fn every_field_is_validated_on_the_server_and_nothing_is_submitted() {
         form.iter_mut().find(|(k, _)| k == field).unwrap().1 = value.clone();
         let r = add(&s.app, &form).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}={value:.40}");
-        let e = error_body(r).await;
-        assert_eq!(e["Validation"]["field"], *field, "{field}={value:.40}: {e}");
-        let text = e["Validation"]["message"].as_str().unwrap();
+        let (got_field, text) = validation(app_error(r).await);
+        assert_eq!(got_field, *field, "{field}={value:.40}: {text}");
         assert!(text.contains(message), "{field}: {text}");
         assert!(text.len() < 300, "hostile input is not echoed at length: {text}");
     }
@@ -115,7 +118,7 @@ async fn every_field_is_validated_on_the_server_and_nothing_is_submitted() {
 async fn an_edit_cluster_mgr_1_0_ignores_ends_as_not_applied() {
     let s = ready_as(klustron_sim::Profile::V1_0).await;
     let id: i64 = add(&s.app, &good()).await.json().await.unwrap();
-    assert_eq!(wait_job(&s.app, id).await["status"], "Done");
+    assert_eq!(wait_job(&s.app, id).await.status, JobStatus::Done);
     let mut form = good();
     form.iter_mut().find(|(k, _)| *k == "total_mem").unwrap().1 = "32768".into();
     let edit: i64 = post(&s.app, "/KunlunXPanel/api/machines/edit", &encoded(&form))
@@ -125,28 +128,20 @@ async fn an_edit_cluster_mgr_1_0_ignores_ends_as_not_applied() {
         .unwrap();
     // While cluster_mgr has no memo of it, the job waits, and says for what.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let j: Value = post(&s.app, "/KunlunXPanel/api/jobs/get", &[("id".into(), edit.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let j = job(&s.app, edit).await;
     assert_eq!(
-        (j["status"].as_str(), j["waiting"]["reason"].as_str()),
-        (Some("Running"), Some("Queued")),
-        "{j}"
+        (j.status, j.waiting.map(|w| w.reason)),
+        (JobStatus::Running, Some(WaitReason::Queued)),
+        "{j:?}"
     );
     // Another job starts after it.
     let mut other = good();
     other[0].1 = "10.0.0.12".into();
     let id: i64 = add(&s.app, &other).await.json().await.unwrap();
-    assert_eq!(wait_job(&s.app, id).await["status"], "Done");
+    assert_eq!(wait_job(&s.app, id).await.status, JobStatus::Done);
     let j = wait_job(&s.app, edit).await;
-    assert_eq!(
-        (j["status"].as_str(), j["end_reason"].as_str()),
-        (Some("Failed"), Some("NotApplied")),
-        "{j}"
-    );
-    assert!(j["error"].as_str().unwrap().starts_with("Not applied"), "{j}");
+    assert_eq!((j.status, j.end_reason), (JobStatus::Failed, Some(EndReason::NotApplied)), "{j:?}");
+    assert!(j.error.starts_with("Not applied"), "{j:?}");
     let m = s.sim.store().reader().machines().await.unwrap();
     assert_eq!(
         m.iter().find(|m| m.hostaddr == "10.0.0.11").unwrap().total_mem_mb,
@@ -162,16 +157,13 @@ async fn add_edit_delete_through_cluster_mgr_with_its_refusals_and_an_audit_trai
     let r = add(&s.app, &good()).await;
     assert_eq!(r.status(), StatusCode::OK);
     let id: i64 = r.json().await.unwrap();
-    assert_eq!(wait_job(&s.app, id).await["status"], "Done");
+    assert_eq!(wait_job(&s.app, id).await.status, JobStatus::Done);
 
     // Duplicate host: cluster_mgr refuses in its own words.
     let id: i64 = add(&s.app, &good()).await.json().await.unwrap();
-    let job = wait_job(&s.app, id).await;
-    assert_eq!(job["status"], "Failed");
-    assert!(job["error"]
-        .as_str()
-        .unwrap()
-        .contains("Create machine job add hostaddr in server_nodes"));
+    let dup = wait_job(&s.app, id).await;
+    assert_eq!(dup.status, JobStatus::Failed);
+    assert!(dup.error.contains("Create machine job add hostaddr in server_nodes"), "{dup:?}");
 
     // Edit keeps host, type and rack; changes the rest.
     let mut form = good();
@@ -182,7 +174,7 @@ async fn add_edit_delete_through_cluster_mgr_with_its_refusals_and_an_audit_trai
         .json()
         .await
         .unwrap();
-    assert_eq!(wait_job(&s.app, id).await["status"], "Done");
+    assert_eq!(wait_job(&s.app, id).await.status, JobStatus::Done);
     let m = &s.sim.store().reader().machines().await.unwrap()[0];
     assert_eq!((m.total_mem_mb, m.rack_id.as_str()), (32768, "r1"));
 
@@ -201,13 +193,13 @@ async fn add_edit_delete_through_cluster_mgr_with_its_refusals_and_an_audit_trai
         ]
     };
     let r = post(&s.app, "/KunlunXPanel/api/machines/delete", &del("10.0.0.1")).await;
-    assert_eq!(error_body(r).await["Validation"]["field"], "confirm");
+    assert_eq!(app_error(r).await.field(), Some("confirm"));
     let id: i64 = post(&s.app, "/KunlunXPanel/api/machines/delete", &del("10.0.0.11"))
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(wait_job(&s.app, id).await["status"], "Done");
+    assert_eq!(wait_job(&s.app, id).await.status, JobStatus::Done);
     assert!(s.sim.store().reader().machines().await.unwrap().is_empty());
 
     // Every change is in the audit log with who, what and how it ended.
@@ -230,33 +222,27 @@ async fn the_list_is_filtered_sorted_and_paged_on_the_server() {
     let s = ready().await;
     klustron_sim::seed::machines(s.sim.store(), 45).await.unwrap();
     let list = |q: &[(&str, &str)]| {
-        let form: Vec<(String, String)> =
-            q.iter().map(|(k, v)| (format!("query[{k}]"), (*v).to_owned())).collect();
+        let form = nested_form("query", q);
         let app = &s.app;
         async move { post(app, "/KunlunXPanel/api/machines/list", &form).await }
     };
-    let r = list(&[("page", "3")]).await;
-    let text = r.text().await.unwrap();
-    let p: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"));
-    assert_eq!(
-        (p["total"].as_i64(), p["pages"].as_i64(), p["rows"].as_array().unwrap().len()),
-        (Some(45), Some(3), 5)
-    );
-    assert_eq!(p["online"].as_i64().unwrap() + p["offline"].as_i64().unwrap(), 45);
-    let p: Value = list(&[("kind", "computer"), ("page", "1")]).await.json().await.unwrap();
-    assert_eq!(p["total"], 22);
-    assert!(p["rows"].as_array().unwrap().iter().all(|r| r["kind"] == "Computer"));
-    let p: Value = list(&[("status", "dead"), ("page", "1")]).await.json().await.unwrap();
-    assert_eq!(p["total"], 3);
-    let p: Value = list(&[("search", "10.100.0.1"), ("page", "1")]).await.json().await.unwrap();
-    assert_eq!(p["total"], 11, "10.100.0.1 and 10.100.0.10-19");
+    let p: MachinePage = reply(list(&[("page", "3")]).await).await;
+    assert_eq!((p.total, p.pages, p.rows.len()), (45, 3, 5));
+    assert_eq!(p.online + p.offline, 45);
+    let p: MachinePage = reply(list(&[("kind", "computer"), ("page", "1")]).await).await;
+    assert_eq!(p.total, 22);
+    assert!(p.rows.iter().all(|r| r.kind == Some(MachineType::Computer)), "{:?}", p.rows);
+    let p: MachinePage = reply(list(&[("status", "dead"), ("page", "1")]).await).await;
+    assert_eq!(p.total, 3);
+    let p: MachinePage = reply(list(&[("search", "10.100.0.1"), ("page", "1")]).await).await;
+    assert_eq!(p.total, 11, "10.100.0.1 and 10.100.0.10-19");
     // A LIKE wildcard in the search is a literal, and anything but an address is refused.
     let r = list(&[("search", "%"), ("page", "1")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = list(&[("search", "' or 1=1 --"), ("page", "1")]).await;
-    assert_eq!(error_body(r).await["Validation"]["field"], "search");
+    assert_eq!(app_error(r).await.field(), Some("search"));
     let r = list(&[("sort", "hostaddr; drop table server_nodes"), ("page", "1")]).await;
-    assert_eq!(error_body(r).await["Validation"]["field"], "sort");
+    assert_eq!(app_error(r).await.field(), Some("sort"));
 }
 
 #[tokio::test]
@@ -266,9 +252,9 @@ async fn without_metaseeds_the_pages_say_klustron_is_not_configured() {
     let r =
         post(&app, "/KunlunXPanel/api/machines/list", &[("query[page]".into(), "1".into())]).await;
     let status = r.status();
-    let body = r.text().await.unwrap();
-    assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), serde_json::json!("NotConfigured"));
+    let e = app_error(r).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{e:?}");
+    assert_eq!(e, AppError::NotConfigured);
 }
 
 #[tokio::test]
@@ -277,11 +263,11 @@ async fn cluster_mgr_down_is_reported_and_the_attempt_recorded() {
     s.sim.refuse_for(3000).await;
     let r = add(&s.app, &good()).await;
     assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
-    let e = error_body(r).await;
-    assert!(
-        e["Klustron"]["Unreachable"]["addr"].as_str().unwrap().starts_with("127.0.0.1:"),
-        "{e}"
-    );
+    let e = app_error(r).await;
+    let AppError::Klustron(KlustronFailure::Unreachable { addr }) = &e else {
+        panic!("not cluster_mgr unreachable: {e:?}")
+    };
+    assert!(addr.starts_with("127.0.0.1:"), "{e:?}");
     // The console stays up and answers.
     assert_eq!(s.app.current_user().await.status(), StatusCode::OK);
 }
@@ -293,7 +279,7 @@ async fn cluster_mgr_down_is_reported_and_the_attempt_recorded() {
 async fn a_machine_in_use_is_refused_before_cluster_mgr_in_the_readers_language() {
     let s = crate::common::ready(10).await;
     let id: i64 = create(&s.app, &[]).await.json().await.unwrap();
-    assert_eq!(crate::common::wait_job(&s.app, id).await["status"], "Done");
+    assert_eq!(crate::common::wait_job(&s.app, id).await.status, JobStatus::Done);
     let machines = s.sim.store().reader().machines().await.unwrap();
     let busy = machines.iter().find(|m| !m.used_ports.is_empty()).expect("a machine in use");
     let kind = busy.machine_type.unwrap().as_str();
@@ -323,7 +309,7 @@ async fn a_machine_in_use_is_refused_before_cluster_mgr_in_the_readers_language(
         let want =
             app::domain::machine::check_delete(locale, &busy.hostaddr, busy.used_ports.len())
                 .unwrap_err();
-        assert_eq!(error_body(r).await["Validation"]["message"], want.as_str(), "{lang}");
+        assert_eq!(app_error(r).await, AppError::invalid("", want.clone()), "{lang}");
         assert!(want.contains(&busy.hostaddr) && want.contains("cluster_mgr"), "{want}");
     }
     assert_eq!(jobs().await, jobs_before);

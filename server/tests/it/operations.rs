@@ -2,8 +2,8 @@
 //! trail, and hostile text shown as text.
 
 use crate::common::*;
+use app::api::operations::OperationPage;
 use reqwest::StatusCode;
-use serde_json::Value;
 
 async fn list(app: &TestApp, source: &str, page: &str) -> reqwest::Response {
     list_filtered(app, source, page, &[]).await
@@ -41,23 +41,19 @@ async fn both_logs_page_and_show_what_happened() {
         !raw.contains("Secr3t!pw") && raw.contains("computer_user"),
         "memos are shown without passwords: {raw}"
     );
-    let p: Value = serde_json::from_str(&raw).unwrap();
-    assert_eq!(p["total"], 21, "internal jobs hidden");
-    assert_eq!(p["pages"], 2);
-    let first = &p["rows"][0];
-    assert_eq!(
-        (first["action"].as_str(), first["name"].as_str()),
-        (Some("delete_cluster"), Some("Delete cluster"))
-    );
-    let p2: Value = list(&s.app, "cluster_mgr", "2").await.json().await.unwrap();
-    assert_eq!(p2["rows"].as_array().unwrap().len(), 1);
+    let p: OperationPage = serde_json::from_str(&raw).unwrap();
+    assert_eq!(p.total, 21, "internal jobs hidden");
+    assert_eq!(p.pages, 2);
+    let first = &p.rows[0];
+    assert_eq!((first.action.as_str(), first.name.as_str()), ("delete_cluster", "Delete cluster"));
+    let p2: OperationPage = reply(list(&s.app, "cluster_mgr", "2").await).await;
+    assert_eq!(p2.rows.len(), 1);
 
-    let a: Value = list(&s.app, "console", "1").await.json().await.unwrap();
-    let actions: Vec<&str> =
-        a["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    let a: OperationPage = reply(list(&s.app, "console", "1").await).await;
+    let actions: Vec<&str> = a.rows.iter().map(|r| r.action.as_str()).collect();
     assert!(actions.contains(&"login") && actions.contains(&"change_password"), "{actions:?}");
     // Audit entries carry the moment itself; the page shows it in the reader's zone.
-    assert!(a["rows"][0]["at"].as_i64().unwrap() > 1_700_000_000);
+    assert!(a.rows[0].at.expect("an audit entry's moment") > 1_700_000_000);
 
     assert_eq!(list(&s.app, "secrets", "1").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -76,29 +72,29 @@ async fn the_audit_log_filters_on_the_server() {
         assert_eq!(app.login(name, "nope").await.status(), StatusCode::UNAUTHORIZED);
     }
     app.login_with_changed_password().await;
-    let total = |v: Value| v["total"].as_i64().unwrap_or_else(|| panic!("{v}"));
     let get = |f: &'static [(&'static str, &'static str)]| {
         let app = &app;
         async move { list_filtered(app, "console", "1", f).await }
     };
-    let all = total(get(&[]).await.json().await.unwrap());
+    let page = |f: &'static [(&'static str, &'static str)]| async move {
+        reply::<OperationPage>(get(f).await).await
+    };
+    let all = page(&[]).await.total;
     assert!(all >= 4, "{all}");
-    let failed: Value = get(&[("outcome", "failed")]).await.json().await.unwrap();
-    assert_eq!(total(failed.clone()), 2);
-    assert!(failed["rows"].as_array().unwrap().iter().all(|r| r["status"] == "failed"));
-    let by_user: Value = get(&[("user", "mallory%")]).await.json().await.unwrap();
-    assert_eq!(total(by_user), 1, "the name matched exactly, % included");
-    let by_action: Value = get(&[("action", "change_password")]).await.json().await.unwrap();
-    assert_eq!(total(by_action), 1);
-    let old: Value =
-        get(&[("from", "2001-01-01"), ("to", "2001-12-31")]).await.json().await.unwrap();
-    assert_eq!(total(old), 0);
+    let failed = page(&[("outcome", "failed")]).await;
+    assert_eq!(failed.total, 2);
+    assert!(failed.rows.iter().all(|r| r.status == "failed"), "{:?}", failed.rows);
+    let by_user = page(&[("user", "mallory%")]).await;
+    assert_eq!(by_user.total, 1, "the name matched exactly, % included");
+    let by_action = page(&[("action", "change_password")]).await;
+    assert_eq!(by_action.total, 1);
+    let old = page(&[("from", "2001-01-01"), ("to", "2001-12-31")]).await;
+    assert_eq!(old.total, 0);
 
     // Bad filters are answered with the field at fault, and nothing is listed.
     for (field, value) in [("outcome", "ok' OR '1'='1"), ("from", "1 OR 1"), ("action", "a;b")] {
         let r = get(Box::leak(Box::new([(field, value)]))).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
-        let body = error_body(r).await.to_string();
-        assert!(body.contains(field), "{body}");
+        assert_eq!(app_error(r).await.field(), Some(field), "{field}");
     }
 }

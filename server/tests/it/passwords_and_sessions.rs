@@ -2,8 +2,8 @@
 //! would do them.
 
 use crate::common::*;
+use app::error::AppError;
 use reqwest::StatusCode;
-use serde_json::json;
 
 #[tokio::test]
 async fn a_weak_new_password_is_refused_with_the_rule_it_breaks() {
@@ -19,15 +19,14 @@ async fn a_weak_new_password_is_refused_with_the_rule_it_breaks() {
     for (new, field, words) in cases {
         let r = app.change_password(DEFAULT_PASSWORD, new, new).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{new}");
-        let body = error_body(r).await;
-        assert_eq!(body["Validation"]["field"], json!(field), "{new}");
-        let msg = body["Validation"]["message"].as_str().unwrap().to_owned();
+        let (got_field, msg) = validation(app_error(r).await);
+        assert_eq!(got_field, field, "{new}");
         assert!(msg.contains(words), "{new}: {msg}");
     }
     let mismatch = app.change_password(DEFAULT_PASSWORD, NEW_PASSWORD, "Other#2026x").await;
-    assert_eq!(error_body(mismatch).await["Validation"]["field"], json!("confirm_password"));
+    assert_eq!(app_error(mismatch).await.field(), Some("confirm_password"));
     let wrong_current = app.change_password("nope", NEW_PASSWORD, NEW_PASSWORD).await;
-    assert_eq!(error_body(wrong_current).await["Validation"]["field"], json!("current_password"));
+    assert_eq!(app_error(wrong_current).await.field(), Some("current_password"));
     // Nothing changed: still forced to change, old password still the one that works.
     assert_eq!(app.current_user().await.status(), StatusCode::FORBIDDEN);
     assert_eq!(new_client_login(&app, DEFAULT_PASSWORD).await, StatusCode::OK);
@@ -116,10 +115,10 @@ async fn after_the_change_only_the_new_password_logs_in() {
 #[tokio::test]
 async fn unknown_users_and_wrong_passwords_get_the_same_answer() {
     let app = spawn_app().await;
-    let unknown = error_body(app.login("nobody", "Whatever#1").await).await;
-    let wrong = error_body(app.login(DEFAULT_USER, "Whatever#1").await).await;
-    let hostile = error_body(app.login("x' OR '1'='1", "Whatever#1").await).await;
-    assert_eq!(unknown, json!("BadCredentials"));
+    let unknown = app_error(app.login("nobody", "Whatever#1").await).await;
+    let wrong = app_error(app.login(DEFAULT_USER, "Whatever#1").await).await;
+    let hostile = app_error(app.login("x' OR '1'='1", "Whatever#1").await).await;
+    assert_eq!(unknown, AppError::BadCredentials);
     assert_eq!(wrong, unknown);
     assert_eq!(hostile, unknown);
 }

@@ -4,8 +4,9 @@
 //! `comp_nodes.mysql_port`) is read right.
 
 use crate::common::*;
+use app::api::jobs::{JobStatus, WaitReason};
+use app::domain::job::EndReason;
 use reqwest::StatusCode;
-use serde_json::Value;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
@@ -47,13 +48,14 @@ async fn metrics(app: &TestApp) -> String {
 #[tokio::test]
 async fn a_failed_job_ends_failed_with_cluster_mgrs_code_and_is_not_followed_after_a_restart() {
     let s = ready(10).await;
-    assert_eq!(wait_job(&s.app, add_machine(&s.app, "10.0.5.1").await).await["status"], "Done");
+    let first = add_machine(&s.app, "10.0.5.1").await;
+    assert_eq!(wait_job(&s.app, first).await.status, JobStatus::Done);
     let dup = add_machine(&s.app, "10.0.5.1").await;
     let j = wait_job(&s.app, dup).await;
-    assert_eq!(j["status"], "Failed", "{j}");
-    assert_eq!(j["error_code"], 70062);
+    assert_eq!(j.status, JobStatus::Failed, "{j:?}");
+    assert_eq!(j.error_code, Some(70062));
     assert_eq!(
-        j["error"],
+        j.error,
         "Create machine job add hostaddr in server_nodes (cluster_mgr error 70062)"
     );
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -63,7 +65,7 @@ async fn a_failed_job_ends_failed_with_cluster_mgrs_code_and_is_not_followed_aft
     let again = spawn_with(s.app.data_dir.clone(), vec![s.sim.store().url().to_owned()]).await;
     again.login(DEFAULT_USER, NEW_PASSWORD).await;
     let j = job(&again, dup).await;
-    assert_eq!((j["status"].as_str(), j["error_code"].as_i64()), (Some("Failed"), Some(70062)));
+    assert_eq!((j.status, j.error_code), (JobStatus::Failed, Some(70062)));
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(
         metrics(&again).await.contains("xpanel_jobs_followed 0"),
@@ -81,9 +83,9 @@ async fn a_job_whose_memo_is_null_for_a_while_waits_for_cluster_mgr_then_ends_do
     tokio::time::sleep(Duration::from_millis(700)).await;
     let j = job(&s.app, id).await;
     assert_eq!(
-        (j["status"].as_str(), j["waiting"]["reason"].as_str()),
-        (Some("Running"), Some("Queued")),
-        "{j}"
+        (j.status, j.waiting.map(|w| w.reason)),
+        (JobStatus::Running, Some(WaitReason::Queued)),
+        "{j:?}"
     );
     let html = s.app.get(&format!("/KunlunXPanel/jobs/{id}")).await.text().await.unwrap();
     assert!(
@@ -92,8 +94,8 @@ async fn a_job_whose_memo_is_null_for_a_while_waits_for_cluster_mgr_then_ends_do
     );
     s.sim.set_faults(Faults::default());
     let j = wait_job(&s.app, id).await;
-    assert_eq!(j["status"], "Done", "{j}");
-    assert!(j["waiting"].is_null());
+    assert_eq!(j.status, JobStatus::Done, "{j:?}");
+    assert_eq!(j.waiting, None);
 }
 
 /// #10: a job cluster_mgr never starts (its memo stays NULL: dropped by a restart, or
@@ -109,11 +111,11 @@ async fn a_job_whose_memo_never_comes_ends_failed_after_the_bound() {
     let id = add_machine(&s.app, "10.0.5.1").await;
     let j = wait_job(&s.app, id).await;
     assert_eq!(
-        (j["status"].as_str(), j["end_reason"]["NotStarted"].as_u64()),
-        (Some("Failed"), Some(2)),
-        "{j}"
+        (j.status, j.end_reason),
+        (JobStatus::Failed, Some(EndReason::NotStarted(2))),
+        "{j:?}"
     );
-    assert!(j["error"].as_str().unwrap().contains("did not start the job within 2 s"), "{j}");
+    assert!(j.error.contains("did not start the job within 2 s"), "{j:?}");
     // The reason reaches the reader in Chinese too.
     let html = s
         .app
@@ -167,8 +169,8 @@ async fn no_reply_page_log_or_store_row_shows_a_compute_password() {
         .await
         .unwrap();
     let j = wait_job(&s.app, id).await;
-    assert_eq!(j["status"], "Done", "{j}");
-    let cid = j["cluster_id"].as_i64().unwrap().to_string();
+    assert_eq!(j.status, JobStatus::Done, "{j:?}");
+    let cid = j.cluster_id.expect("the job names its cluster").to_string();
     // The simulator holds it where cluster_mgr does, so the check below means something.
     let raw: Vec<String> = sqlx::query_scalar(
         "SELECT CAST(memo AS TEXT) FROM cluster_general_job_log WHERE memo IS NOT NULL",
@@ -220,37 +222,26 @@ async fn the_cluster_pages_and_the_node_view_work_on_1_0_metadata() {
         .await
         .unwrap();
     let j = wait_job(&s.app, id).await;
-    assert_eq!(j["status"], "Done", "{j}");
-    let cid = j["cluster_id"].as_i64().unwrap().to_string();
-    let c: Value = post(&s.app, "/KunlunXPanel/api/clusters/get", &pairs(&[("id", &cid)]))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let comp = &c["comps"][0];
-    let (pg, my) = (comp["pg_port"].as_u64().unwrap(), comp["mysql_port"].as_u64().unwrap());
+    assert_eq!(j.status, JobStatus::Done, "{j:?}");
+    let cluster_id = j.cluster_id.expect("the job names its cluster");
+    let c = cluster(&s.app, cluster_id).await;
+    let comp = &c.comps[0];
+    let (pg, my) = (comp.pg_port, comp.mysql_port);
     assert_eq!(
-        (my, &comp["mysql_port_derived"], &c["comp_user"], &c["managed"]),
-        (pg + 1, &Value::Bool(true), &Value::from("kunlun"), &Value::Bool(true))
+        (my, comp.mysql_port_derived, c.comp_user.as_str(), c.managed),
+        (pg + 1, true, "kunlun", true)
     );
-    let html = s.app.get(&format!("/KunlunXPanel/clusters/{cid}")).await.text().await.unwrap();
-    let host = comp["hostaddr"].as_str().unwrap();
+    let html =
+        s.app.get(&format!("/KunlunXPanel/clusters/{cluster_id}")).await.text().await.unwrap();
+    let host = &comp.hostaddr;
     assert!(
         html.contains(&format!("mysql -h {host} -P {my} -u kunlun -p postgres")),
         "connect command"
     );
     assert!(html.contains(&format!("psql -h {host} -p {pg} -U kunlun postgres")));
-    let nodes: Value =
-        post(&s.app, "/KunlunXPanel/api/machines/instances", &pairs(&[("hostaddr", host)]))
-            .await
-            .json()
-            .await
-            .unwrap();
-    let role = nodes.as_array().unwrap().iter().find(|n| n["kind"] == "computer").unwrap()["role"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(role, format!("PostgreSQL {pg}, MySQL {my}*"));
+    let instances = instances_on(&s.app, host).await;
+    let compute = instances.iter().find(|n| n.kind == "computer").expect("a compute instance");
+    assert_eq!(compute.role, format!("PostgreSQL {pg}, MySQL {my}*"));
 }
 
 /// §1 #12: a cluster installed by script (no `db_clusters.memo`) is shown, and what
@@ -259,19 +250,15 @@ async fn the_cluster_pages_and_the_node_view_work_on_1_0_metadata() {
 async fn a_cluster_installed_by_script_is_shown_and_changes_cluster_mgr_refuses_are_refused() {
     let s = ready(5).await;
     let id: i64 = create(&s.app, &[("shards", "2"), ("comps", "2")]).await.json().await.unwrap();
-    let cid = wait_job(&s.app, id).await["cluster_id"].as_i64().unwrap();
+    let cluster_id = wait_job(&s.app, id).await.cluster_id.expect("the job names its cluster");
     sqlx::query("UPDATE db_clusters SET memo = NULL WHERE id = ?")
-        .bind(cid)
+        .bind(cluster_id)
         .execute(s.sim.store().pool())
         .await
         .unwrap();
-    let cid = cid.to_string();
-    let c: Value = post(&s.app, "/KunlunXPanel/api/clusters/get", &pairs(&[("id", &cid)]))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!((&c["managed"], &c["comp_user"]), (&Value::Bool(false), &Value::from("abc")));
+    let cid = cluster_id.to_string();
+    let c = cluster(&s.app, cluster_id).await;
+    assert_eq!((c.managed, c.comp_user.as_str()), (false, "abc"));
     let html = s.app.get(&format!("/KunlunXPanel/clusters/{cid}")).await.text().await.unwrap();
     assert!(html.contains("data-test=\"not-managed\""), "the page says why");
     let before = s.sim.store().reader().job_log(100, 0).await.unwrap().len();
@@ -282,13 +269,17 @@ async fn a_cluster_installed_by_script_is_shown_and_changes_cluster_mgr_refuses_
     )
     .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error_body(r).await["Validation"]["message"].as_str().unwrap().contains("code 70113"));
-    let shard = c["shards"][1]["id"].to_string();
-    let name = c["shards"][1]["name"].as_str().unwrap().to_owned();
+    let (_, message) = validation(app_error(r).await);
+    assert!(message.contains("code 70113"), "{message}");
+    let shard = &c.shards[1];
     let r = post(
         &s.app,
         "/KunlunXPanel/api/clusters/delete_shard",
-        &pairs(&[("cluster_id", &cid), ("shard_id", &shard), ("confirm", &name)]),
+        &pairs(&[
+            ("cluster_id", &cid),
+            ("shard_id", &shard.id.to_string()),
+            ("confirm", &shard.name),
+        ]),
     )
     .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -298,15 +289,11 @@ async fn a_cluster_installed_by_script_is_shown_and_changes_cluster_mgr_refuses_
         "nothing reached cluster_mgr"
     );
     // delete_comp does not read the memo in cluster_mgr: allowed.
-    let comp = &c["comps"][0];
+    let comp = &c.comps[0];
     let r = post(
         &s.app,
         "/KunlunXPanel/api/clusters/delete_comp",
-        &pairs(&[
-            ("cluster_id", &cid),
-            ("comp_id", &comp["id"].to_string()),
-            ("confirm", comp["name"].as_str().unwrap()),
-        ]),
+        &pairs(&[("cluster_id", &cid), ("comp_id", &comp.id.to_string()), ("confirm", &comp.name)]),
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
@@ -325,12 +312,12 @@ async fn a_submit_that_times_out_is_found_in_cluster_mgrs_log_and_followed() {
     s.sim.set_faults(Faults { delay_ms: 1500, ..Faults::default() });
     let id = add_machine(&s.app, "10.0.5.1").await;
     let j = job(&s.app, id).await;
-    assert_eq!(j["status"], "Running", "not recorded as failed: {j}");
+    assert_eq!(j.status, JobStatus::Running, "not recorded as failed: {j:?}");
     tokio::time::sleep(Duration::from_millis(1200)).await;
     s.sim.set_faults(Faults::default());
     let j = wait_job(&s.app, id).await;
-    assert_eq!(j["status"], "Done", "{j}");
-    assert!(!j["cm_job_id"].as_str().unwrap().is_empty());
+    assert_eq!(j.status, JobStatus::Done, "{j:?}");
+    assert!(!j.cm_job_id.is_empty(), "{j:?}");
     assert_eq!(
         s.sim
             .store()
@@ -349,9 +336,5 @@ async fn a_submit_that_times_out_is_found_in_cluster_mgrs_log_and_followed() {
     s.sim.set_faults(Faults { garbage_count: 1, ..Faults::default() });
     let id = add_machine(&s.app, "10.0.5.2").await;
     let j = wait_job(&s.app, id).await;
-    assert_eq!(
-        (j["status"].as_str(), j["end_reason"].as_str()),
-        (Some("Failed"), Some("LostSubmit")),
-        "{j}"
-    );
+    assert_eq!((j.status, j.end_reason), (JobStatus::Failed, Some(EndReason::LostSubmit)), "{j:?}");
 }

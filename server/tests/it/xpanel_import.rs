@@ -9,7 +9,6 @@
 use crate::common::*;
 use app::backend::store::scratch::{drop_database, env_url, scratch_database};
 use reqwest::{Client, StatusCode};
-use serde_json::Value;
 use sqlx::{Connection, Executor, MySqlConnection};
 use std::time::Duration;
 
@@ -81,36 +80,27 @@ async fn xpanel_accounts_come_along_once_with_their_rights() {
     let r = app.change_password("Xp#Super2026", NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(r.status(), StatusCode::OK);
 
-    let system: Value =
-        app.post_form("/KunlunXPanel/api/system/get", &[]).await.json().await.unwrap();
-    let users = system["users"].as_array().unwrap();
-    let user = |name: &str| users.iter().find(|u| u["name"] == name).cloned();
-    let names: Vec<&str> = users.iter().map(|u| u["name"].as_str().unwrap()).collect();
+    let system = system_view(&app).await;
+    let user = |name: &str| system.users.iter().find(|u| u.name == name);
+    let names: Vec<&str> = system.users.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names.len(), 4, "super_dba, alice, bob, carol: {names:?}");
     assert!(user("Alice").is_none() && user("internal_user").is_none());
     let alice = user("alice").unwrap();
-    assert_eq!(alice["role"], "xp_ops");
-    assert_eq!(alice["must_change_password"], true);
+    assert_eq!(alice.role, "xp_ops");
+    assert!(alice.must_change_password);
     let bob = user("bob").unwrap();
-    assert_eq!(bob["role"], "xp_scale");
+    assert_eq!(bob.role, "xp_scale");
     let carol = user("carol").unwrap();
-    assert_eq!(
-        (carol["role"].as_str(), carol["disabled"].as_bool()),
-        (Some("read-only"), Some(true))
-    );
+    assert_eq!((carol.role.as_str(), carol.disabled), ("read-only", true));
     // bob's grants: clusters 1 and 2, within XPanel's window (start strict there).
-    let grants = bob["grants"].as_array().unwrap();
-    assert_eq!(
-        grants.iter().map(|g| g["cluster_id"].as_i64().unwrap()).collect::<Vec<_>>(),
-        [1, 2]
-    );
-    for g in grants {
-        let (from, until) = (g["valid_from"].as_i64().unwrap(), g["valid_until"].as_i64().unwrap());
-        assert_eq!(until - from, 2 * 3600 - 1, "{g}");
+    let clusters: Vec<Option<i64>> = bob.grants.iter().map(|g| g.cluster_id).collect();
+    assert_eq!(clusters, [Some(1), Some(2)]);
+    for g in &bob.grants {
+        let (from, until) = (g.valid_from.expect("a start"), g.valid_until.expect("an end"));
+        assert_eq!(until - from, 2 * 3600 - 1, "{g:?}");
     }
-    let roles = system["roles"].as_array().unwrap();
     let privileges = |name: &str| {
-        roles.iter().find(|r| r["name"] == name).unwrap()["privileges"].as_array().unwrap().clone()
+        system.roles.iter().find(|r| r.name == name).expect("the role").privileges.clone()
     };
     assert_eq!(
         privileges("xp_ops"),
