@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./stack";
 import { DEFAULT_PASSWORD, DEFAULT_USER, hydrated, login, NEW_PASSWORD } from "./helpers";
 
 // The whole first-login story of issue #2, in order, in one browser.

@@ -1,18 +1,18 @@
-import { APIRequestContext, expect, Page } from "@playwright/test";
+import { APIRequestContext, Page } from "@playwright/test";
+import { expect } from "./stack";
 import * as fs from "fs";
 import * as path from "path";
 
 export const DEFAULT_USER = "super_dba";
 export const DEFAULT_PASSWORD = "super_dba";
-/** The password the first-login test sets; other tests log in with whichever works. */
+/** The password the first login sets (every test starts on a fresh console: stack.ts). */
 export const NEW_PASSWORD = "Kunlun#2026e2e";
 
 /**
  * Seeds the demo topology of scripts/run.sh through the simulator's control API (if no
  * machine exists yet) and waits until cluster_mgr has finished creating its cluster.
  */
-export async function demoReady(request: APIRequestContext) {
-  const control = process.env.SIM_CONTROL!;
+export async function demoReady(request: APIRequestContext, control: string) {
   expect((await request.post(`${control}/sim/seed`, { data: { demo: true } })).ok()).toBe(true);
   await expect
     .poll(async () => {
@@ -37,8 +37,9 @@ export async function login(page: Page, user: string, password: string) {
 }
 
 /**
- * Logs in as super_dba ready to work, whichever test ran first: with the changed
- * password, or with the default one followed by the forced change.
+ * Logs in as super_dba ready to work: with the changed password if this test's console
+ * has it already (after a restart, in a second browser), else with the default one
+ * followed by the forced change.
  */
 export async function loginReady(page: Page) {
   await login(page, DEFAULT_USER, NEW_PASSWORD);

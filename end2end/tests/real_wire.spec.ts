@@ -1,5 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
-import * as fs from "fs";
+import { Page } from "@playwright/test";
+import { expect, Stack, test } from "./stack";
 import { hydrated, loginReady } from "./helpers";
 
 // Issue #15 through the browser, against the simulator playing cluster_mgr 1.0 (the
@@ -33,11 +33,8 @@ async function expectFailed(page: Page, job: string, code: string, words: RegExp
   await expect(page.getByTestId("job-error")).toContainText(`cluster_mgr error ${code}`);
 }
 
-async function restartConsole(page: Page) {
-  const pidfile = process.env.CONSOLE_PIDFILE!;
-  const old = Number(fs.readFileSync(pidfile, "utf8"));
-  process.kill(old, "SIGTERM");
-  await expect.poll(() => Number(fs.readFileSync(pidfile, "utf8")), { timeout: 20_000 }).not.toBe(old);
+async function restartConsole(page: Page, stack: Stack) {
+  await stack.restart();
   await expect.poll(async () => {
     try {
       return (await page.request.get("/KunlunXPanel/healthz")).status();
@@ -47,7 +44,7 @@ async function restartConsole(page: Page) {
   }, { timeout: 20_000 }).toBe(200);
 }
 
-test("jobs cluster_mgr fails end failed with its code and words, and stay so after a restart", async ({ page }) => {
+test("jobs cluster_mgr fails end failed with its code and words, and stay so after a restart", async ({ page, stack }) => {
   test.setTimeout(120_000);
   await loginReady(page);
   const first = await addStorage(page, "10.30.0.1");
@@ -60,7 +57,7 @@ test("jobs cluster_mgr fails end failed with its code and words, and stay so aft
   const dead = await addStorage(page, "192.0.2.7");
   await expectFailed(page, dead, "70158", /Create machine job report machine unalive/);
 
-  await restartConsole(page);
+  await restartConsole(page, stack);
   await loginReady(page);
   await expectFailed(page, dup, "70062", /Create machine job add hostaddr in server_nodes/);
   await expectFailed(page, dead, "70158", /Create machine job report machine unalive/);

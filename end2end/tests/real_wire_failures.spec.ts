@@ -1,4 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
+import { Page } from "@playwright/test";
+import { expect, test } from "./stack";
 import * as fs from "fs";
 import * as path from "path";
 import { hydrated, loginReady } from "./helpers";
@@ -13,8 +14,6 @@ import { hydrated, loginReady } from "./helpers";
 //   - a failed job (cluster_mgr's duplicate check): the job page shows cluster_mgr's
 //     code and words in the reader's language frame.
 // The expected texts are read from the locale files, so a missing translation fails.
-// The machine the test adds is deleted at its end, so the specs after it see the
-// deployment as real_wire.spec.ts left it (they still share one console: #17).
 
 type Texts = Record<string, Record<string, string>>;
 const texts = (lang: string): Texts =>
@@ -26,8 +25,8 @@ function pattern(template: string): RegExp {
   return new RegExp(parts.join(".+"));
 }
 
-async function faults(page: Page, body: object) {
-  const r = await page.request.post(`${process.env.SIM_CONTROL}/sim/faults`, { data: body });
+async function faults(page: Page, control: string, body: object) {
+  const r = await page.request.post(`${control}/sim/faults`, { data: body });
   expect(r.ok()).toBe(true);
 }
 
@@ -55,16 +54,16 @@ async function jobOf(page: Page): Promise<string> {
 for (const [lang, net] of [["en", 40], ["zh-CN", 41]] as const) {
   test.describe(`in ${lang}`, () => {
   // The browser asks for the language (Accept-Language): nothing is stored with the
-  // account, so the specs after this one see super_dba as they expect.
+  // account.
   test.use({ locale: lang });
-  test(`cluster_mgr refusing, timing out and failing a job look different (${lang})`, async ({ page }) => {
+  test(`cluster_mgr refusing, timing out and failing a job look different (${lang})`, async ({ page, stack }) => {
     test.setTimeout(120_000);
     const t = texts(lang);
     await loginReady(page);
     await expect(page.locator("html")).toHaveAttribute("lang", lang);
     try {
       // Refused: one answer HTTP 403. Nothing was submitted: the form tells, no banner.
-      await faults(page, { http_error_count: 1, http_status: 403 });
+      await faults(page, stack.control, { http_error_count: 1, http_status: 403 });
       await submitStorage(page, `10.${net}.0.1`);
       const formError = page.getByTestId("machine-form-error");
       await expect(formError).toHaveText(pattern(t.klustron.http_status));
@@ -73,10 +72,10 @@ for (const [lang, net] of [["en", 40], ["zh-CN", 41]] as const) {
 
       // Timed out: cluster_mgr answers after 6 s, the console waits 3. The job exists,
       // says what it waits for, and is found and followed once cluster_mgr has it.
-      await faults(page, { delay_ms: 6000 });
+      await faults(page, stack.control, { delay_ms: 6000 });
       await submitStorage(page, `10.${net}.0.2`);
       const slow = await jobOf(page);
-      await faults(page, {});
+      await faults(page, stack.control, {});
       await page.goto(slow);
       await hydrated(page);
       const waiting = page.getByTestId("job-waiting");
@@ -111,7 +110,7 @@ for (const [lang, net] of [["en", 40], ["zh-CN", 41]] as const) {
       await page.getByTestId("delete-submit").click();
       await expect(page.getByTestId("job-banner")).toHaveAttribute("data-status", "done", { timeout: 20_000 });
     } finally {
-      await faults(page, {});
+      await faults(page, stack.control, {});
     }
   });
   });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./stack";
 import { hydrated, login, loginReady } from "./helpers";
 
 // Issue #7, browser side: hostile text that reached Klustron's metadata by another road
@@ -7,8 +7,8 @@ import { hydrated, login, loginReady } from "./helpers";
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1">`;
 
-test("hostile metadata is rendered as text and never runs", async ({ page, request }) => {
-  const control = process.env.SIM_CONTROL!;
+test("hostile metadata is rendered as text and never runs", async ({ page, request, stack }) => {
+  const control = stack.control;
   await request.post(`${control}/sim/seed`, { data: { demo: true } });
   // Another tool asks cluster_mgr directly for a cluster with a hostile business name.
   const leader = (await (await request.get(`${control}/sim/state`)).json()).leader;

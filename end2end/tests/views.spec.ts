@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./stack";
 import { demoReady, checkInBothThemes, hydrated, loginReady } from "./helpers";
 
 // Issue #9 in the browser: the login, overview, machine list, wizard and cluster pages
@@ -11,9 +11,9 @@ for (const lang of ["en", "zh-CN"]) {
 test.describe(`in ${lang}`, () => {
 test.use({ locale: lang === "en" ? "en-US" : "zh-CN" });
 
-test(`pages are accessible in both themes and show the deployment as pictures (${lang})`, async ({ page, request }) => {
+test(`pages are accessible in both themes and show the deployment as pictures (${lang})`, async ({ page, request, stack }) => {
   const shot = (name: string) => checkInBothThemes(page, `${name}-${lang}`);
-  await demoReady(request);
+  await demoReady(request, stack.control);
 
   await page.goto("/KunlunXPanel/login");
   await hydrated(page);

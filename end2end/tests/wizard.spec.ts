@@ -1,4 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
+import { Page } from "@playwright/test";
+import { expect, test } from "./stack";
 import * as fs from "fs";
 import { demoReady, expectAccessible, hydrated, loginReady } from "./helpers";
 
@@ -22,9 +23,9 @@ async function waitForBanner(page: Page, job: RegExp, status: "done" | "failed")
   await expect(banner).toHaveAttribute("data-status", status, { timeout: 30_000 });
 }
 
-test("create a cluster with the wizard, follow it live, read its ports, scale out, delete", async ({ page, request }) => {
-  const control = process.env.SIM_CONTROL!;
-  await demoReady(request);
+test("create a cluster with the wizard, follow it live, read its ports, scale out, delete", async ({ page, request, stack }) => {
+  const control = stack.control;
+  await demoReady(request, control);
   await loginReady(page);
   await page.goto("/KunlunXPanel/clusters");
   await hydrated(page);

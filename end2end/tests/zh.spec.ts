@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./stack";
 import { demoReady, hydrated, loginReady } from "./helpers";
 
 // Issue #9 in Chinese, through the browser against klustron-sim: the language switch on
@@ -10,9 +10,9 @@ import { demoReady, hydrated, loginReady } from "./helpers";
 
 const NAME = "订单库";
 
-test("in Chinese: switch language, create a cluster, read its ports", async ({ page, request, browser }) => {
-  const control = process.env.SIM_CONTROL!;
-  await demoReady(request);
+test("in Chinese: switch language, create a cluster, read its ports", async ({ page, request, browser, stack }) => {
+  const control = stack.control;
+  await demoReady(request, control);
 
   // The browser asks for English; the switch on the login page makes it Chinese.
   await page.goto("/KunlunXPanel/login");
@@ -81,10 +81,10 @@ test("in Chinese: switch language, create a cluster, read its ports", async ({ p
   await expect(row.getByTestId("mysql-port")).toHaveText(String(mine[0].mysql_port ?? mine[0].port + 1));
 
   // Chosen while logged in, the language is the user's: another browser asking for
-  // English gets Chinese after logging in. Then back to English for the other tests.
+  // English gets Chinese after logging in, and can switch back.
   await page.getByTestId("lang-zh-CN").click();
   await expect(page.getByTestId("lang-zh-CN")).toHaveAttribute("aria-pressed", "true");
-  const other = await browser.newContext({ locale: "en-US", baseURL: test.info().project.use.baseURL });
+  const other = await browser.newContext({ locale: "en-US", baseURL: stack.url });
   const second = await other.newPage();
   await loginReady(second);
   await expect(second.locator("html")).toHaveAttribute("lang", "zh-CN");
