@@ -16,9 +16,19 @@ if ! command -v wrk >/dev/null; then
 fi
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$CONSOLE_PID/status"; }
+# verdict WHAT VALUE GOAL le|ge UNIT: prints the figure beside its goal (issue #18).
+verdict() {
+    local ok
+    if [ "$4" = le ]; then
+        ok=$(python3 -c "print('PASS' if $2 <= $3 else 'MISS')"); printf '%s: %s %s (goal <= %s %s) %s\n' "$1" "$2" "$5" "$3" "$5" "$ok"
+    else
+        ok=$(python3 -c "print('PASS' if $2 >= $3 else 'MISS')"); printf '%s: %s %s (goal >= %s %s) %s\n' "$1" "$2" "$5" "$3" "$5" "$ok"
+    fi
+}
 echo "machine: $(nproc) vCPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk ${secs}s, $conns connections, 2 threads"
-echo "cold start (exec to first answered page): ${COLD_START_MS} ms"
-echo "RSS idle after start and login: $(rss_kib) KiB"
+verdict "cold start (exec to first answered page)" "$COLD_START_MS" 300 le ms
+idle=$(rss_kib)
+verdict "P4 RSS idle after start and one login" "$idle" $((40 * 1024)) le KiB
 
 # wrk's p50, p99 (ms) and requests/s for a path.
 measure() {
@@ -48,6 +58,7 @@ PY
     done
 ) &
 sampler=$!
+verdicts=()
 
 printf '%-34s %9s %9s %9s | %9s %9s %9s | %s\n' page size p50_ms p99_ms static_p50 static_p99 static_rps "page rps (x of static)"
 for entry in "login page:/KunlunXPanel/login" "machine list (10,000):/KunlunXPanel/machines" "cluster page:/KunlunXPanel/clusters/$CLUSTER_ID"; do
@@ -58,9 +69,14 @@ for entry in "login page:/KunlunXPanel/login" "machine list (10,000):/KunlunXPan
     read -r p50 p99 rps < <(measure "$path")
     read -r s50 s99 srps < <(measure "/$static")
     printf '%-34s %9s %9s %9s | %9s %9s %9s | %s rps (%.2f)\n' "$label" "$size" "$p50" "$p99" "$s50" "$s99" "$srps" "$rps" "$(python3 -c "print($rps/$srps)")"
+    verdicts+=("$(verdict "P2 $label: p99 / static p99" "$(python3 -c "print(round($p99/$s99, 2))")" 3 le x)")
+    verdicts+=("$(verdict "P2 $label: req/s / static req/s" "$(python3 -c "print(round($rps/$srps, 2))")" 0.33 ge x)")
 done
+printf '%s\n' "${verdicts[@]}" | grep -v '^P2 login page'
+
 touch "$DATA/stop-sampling"
 wait $sampler
-echo "RSS peak under load: $(cat "$DATA/peak" 2>/dev/null || echo n/a) KiB; after load: $(rss_kib) KiB"
+echo "RSS after load: $(rss_kib) KiB"
+verdict "P4 RSS peak under load" "$(cat "$DATA/peak" 2>/dev/null || echo 0)" $((80 * 1024)) le KiB
 
 python3 bench/logins.py "$BASE" "$PASSWORD" "$COOKIE"

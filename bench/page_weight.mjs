@@ -64,6 +64,7 @@ async function rawLength(url, encoding, context) {
   });
 }
 
+const P1_BYTES = 250_000;
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 for (const [label, path, loginFirst] of [
   ["login page", "/KunlunXPanel/login", false],
@@ -75,5 +76,13 @@ for (const [label, path, loginFirst] of [
   for (const f of out.br.files) console.log(`    ${f.url}  ${kib(f.body)} br (${f.encoding || "identity"}); raw ${kib(out.identity.files.find((g) => g.url === f.url)?.body ?? 0)}`);
   const ratio = out.br.body / (835 * 1024);
   console.log(`    vs original XPanel login page, 835 KiB brotli: ${(ratio * 100).toFixed(1)}% (${(1 / ratio).toFixed(1)}x smaller)`);
+  // Issue #18 P1: HTML + JS + wasm + CSS, brotli, empty cache, at most 250 KB.
+  verdict(`P1 ${label}: transferred (brotli)`, out.br.body, P1_BYTES, "B");
+  const biggest = out.br.files.reduce((a, f) => (f.body > a.body ? f : a));
+  console.log(`    biggest file: ${biggest.url} ${biggest.body} B brotli`);
+}
+
+function verdict(what, value, goal, unit) {
+  console.log(`${what}: ${value} ${unit} (goal <= ${goal} ${unit}) ${value <= goal ? "PASS" : "MISS"}`);
 }
 await browser.close();

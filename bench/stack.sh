@@ -58,7 +58,7 @@ COOKIE="xpanel_session=$(awk '$6 == "xpanel_session" {print $7}' "$jar")"
 CLUSTER_ID=
 for _ in $(seq 1 300); do
     CLUSTER_ID=$(curl -fsS -H "Cookie: $COOKIE" -H "Origin: $BASE" "$BASE/KunlunXPanel/api/clusters/list" \
-        --data 'query[page]=1' | python3 -c 'import json,sys; r=[c for c in json.load(sys.stdin)["rows"] if c["status"]=="active"]; print(r[0]["id"] if r else "")')
+        --data 'query[page]=1' | python3 -c 'import json,sys; r=[c for c in json.load(sys.stdin)["rows"] if c["status"] in ("inuse", "active")]; print(r[0]["id"] if r else "")')
     [ -n "$CLUSTER_ID" ] && break
     sleep 0.1
 done

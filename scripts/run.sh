@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 scripts/install-tools.sh
 . scripts/env.sh
 cargo leptos build --release
+# The same site as the image's: assets precompressed, so they go out as brotli -q 11
+# rather than compressed on the fly at a lower level (issue #18).
+scripts/precompress.sh target/site
 
 if [ "${NO_SIM:-}" != 1 ]; then
     cargo build --release -p klustron-sim

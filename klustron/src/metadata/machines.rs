@@ -126,26 +126,41 @@ impl MetaDb {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| self.failed(e))?;
-        let count_sql =
-            format!("SELECT CAST(COUNT(*) AS CHAR) AS n FROM server_nodes WHERE {cond}");
-        let mut count = sqlx::query(&count_sql);
-        for b in &binds {
-            count = count.bind(b.clone());
-        }
-        let total = count.fetch_one(&self.pool).await.map_err(|e| self.failed(e))?;
-        Ok((rows.iter().map(machine).collect(), int(&total, "n")))
+        let filter = format!("{cond} {binds:?}");
+        let total = match self.counts.matching(&filter) {
+            Some(n) => n,
+            None => {
+                let count_sql =
+                    format!("SELECT CAST(COUNT(*) AS CHAR) AS n FROM server_nodes WHERE {cond}");
+                let mut count = sqlx::query(&count_sql);
+                for b in &binds {
+                    count = count.bind(b.clone());
+                }
+                let row = count.fetch_one(&self.pool).await.map_err(|e| self.failed(e))?;
+                let n = int(&row, "n");
+                self.counts.set_matching(filter, n);
+                n
+            }
+        };
+        Ok((rows.iter().map(machine).collect(), total))
     }
 
     /// How many machine rows are in each `node_stats`.
+    /// Shared between requests for a moment, like the page's total (`counts.rs`).
     pub async fn machine_stats(&self) -> Result<Vec<(NodeStats, i64)>, ClientError> {
+        if let Some(v) = self.counts.by_state() {
+            return Ok(v);
+        }
         let sql = "SELECT CAST(node_stats AS CHAR) AS s, CAST(COUNT(*) AS CHAR) AS n \
                    FROM server_nodes WHERE machine_type IS NOT NULL GROUP BY node_stats";
-        Ok(self
+        let v: Vec<(NodeStats, i64)> = self
             .rows(sql)
             .await?
             .iter()
             .map(|r| (NodeStats::parse(&text(r, "s")), int(r, "n")))
-            .collect())
+            .collect();
+        self.counts.set_by_state(v.clone());
+        Ok(v)
     }
 
     /// Storage and compute instances on one host, for the per-machine node view.

@@ -12,6 +12,7 @@
 //! the ones that exist.
 
 mod clusters;
+mod counts;
 mod job_log;
 mod machines;
 mod members;
@@ -44,6 +45,7 @@ pub struct MetaDb {
     url_for_logs: String,
     backend: Backend,
     columns: Arc<OnceCell<Columns>>,
+    counts: Arc<counts::Counts>,
 }
 
 /// Which SQL dialect the metadata speaks (for the few catalogue queries that differ).
@@ -91,7 +93,19 @@ impl MetaDb {
 
     pub fn from_pool(pool: AnyPool, url: &str) -> Self {
         let backend = if url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::MySql };
-        Self { pool, url_for_logs: redact_url(url), backend, columns: Arc::new(OnceCell::new()) }
+        Self {
+            pool,
+            url_for_logs: redact_url(url),
+            backend,
+            columns: Arc::new(OnceCell::new()),
+            counts: Arc::default(),
+        }
+    }
+
+    /// Drops the machine counts kept for a moment (`counts.rs`): the console calls it
+    /// when one of its jobs ends, so the next list shows what the job changed.
+    pub fn forget_counts(&self) {
+        self.counts.forget();
     }
 
     pub fn pool(&self) -> &AnyPool {

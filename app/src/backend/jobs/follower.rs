@@ -269,6 +269,13 @@ async fn close(
     cm: &JobId,
     tx: &watch::Sender<JobView>,
 ) -> Result<(), AppError> {
+    // Before the end is visible anywhere: the next machine list counts what the job
+    // changed instead of showing counts kept from before it (klustron's counts.rs).
+    if let Some(k) = &state.klustron {
+        if let Ok(db) = k.metadata.db().await {
+            db.forget_counts();
+        }
+    }
     save_progress(state, rec, p).await?;
     finished(state, rec, &end, cm).await?;
     *rec = state.store.job(rec.id).await?.ok_or(AppError::Internal)?;

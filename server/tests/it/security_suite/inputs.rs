@@ -8,7 +8,7 @@ use app::error::AppError;
 use reqwest::StatusCode;
 
 /// The console's own 404 page: the path was resolved inside the site and found nothing.
-const NOT_FOUND_PAGE: &str = "<h1 class=\"mb-2 text-xl font-semibold\">Page not found</h1>";
+const NOT_FOUND_PAGE: &str = "<h1 class=\"mb-2 text-xl font-semibold\">Page not found";
 
 pub(super) fn attacks() -> Vec<Attack> {
     use Expect::*;
