@@ -19,26 +19,6 @@ fn sample(text: &str, series: &str) -> Option<u64> {
     text.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
 
-/// The add-machine form as the page posts it.
-fn machine_form(host: &str) -> Vec<(String, String)> {
-    [
-        ("hostaddr", host),
-        ("machine_type", "storage"),
-        ("port_start", "57000"),
-        ("port_end", "58000"),
-        ("datadir", "/kunlun/data"),
-        ("logdir", "/kunlun/log"),
-        ("wal_log_dir", "/kunlun/wal"),
-        ("comp_datadir", ""),
-        ("total_mem", "16384"),
-        ("total_cpu_cores", "8"),
-        ("rack_id", ""),
-    ]
-    .iter()
-    .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
-    .collect()
-}
-
 #[tokio::test]
 async fn ready_only_when_every_backend_answers() {
     // Without METASEEDS: alive, not ready, and says why.

@@ -13,25 +13,6 @@ use std::time::Duration;
 use klustron_sim::faults::Faults;
 use klustron_sim::Profile;
 
-fn machine_form(host: &str) -> Vec<(String, String)> {
-    [
-        ("hostaddr", host),
-        ("machine_type", "storage"),
-        ("port_start", "57000"),
-        ("port_end", "58000"),
-        ("datadir", "/kunlun/data"),
-        ("logdir", "/kunlun/log"),
-        ("wal_log_dir", "/kunlun/wal"),
-        ("comp_datadir", ""),
-        ("total_mem", "16384"),
-        ("total_cpu_cores", "8"),
-        ("rack_id", ""),
-    ]
-    .iter()
-    .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
-    .collect()
-}
-
 async fn add_machine(app: &TestApp, host: &str) -> i64 {
     let r = post(app, "/KunlunXPanel/api/machines/add", &machine_form(host)).await;
     assert_eq!(r.status(), StatusCode::OK);

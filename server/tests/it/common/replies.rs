@@ -161,3 +161,23 @@ pub async fn system_view(app: &TestApp) -> SystemView {
 pub fn nested_form(outer: &str, fields: &[(&str, &str)]) -> Vec<(String, String)> {
     fields.iter().map(|(k, v)| (format!("{outer}[{k}]"), (*v).to_owned())).collect()
 }
+
+/// The add-machine form for a storage machine at `host`, as the page posts it.
+pub fn machine_form(host: &str) -> Vec<(String, String)> {
+    [
+        ("hostaddr", host),
+        ("machine_type", "storage"),
+        ("port_start", "57000"),
+        ("port_end", "58000"),
+        ("datadir", "/kunlun/data"),
+        ("logdir", "/kunlun/log"),
+        ("wal_log_dir", "/kunlun/wal"),
+        ("comp_datadir", ""),
+        ("total_mem", "16384"),
+        ("total_cpu_cores", "8"),
+        ("rack_id", ""),
+    ]
+    .iter()
+    .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
+    .collect()
+}
