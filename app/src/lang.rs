@@ -73,6 +73,7 @@ pub fn job_name(l: Locale, job_type: &str) -> String {
         T::DeleteShard => td_string!(l, job_type.delete_shard),
         T::DeleteComp => td_string!(l, job_type.delete_comp),
         T::DeleteNode => td_string!(l, job_type.delete_node),
+        T::ControlInstance => td_string!(l, job_type.control_instance),
         T::GetStatus => td_string!(l, job_type.get_status),
     }
     .to_owned()

@@ -8,7 +8,7 @@
 
 use serde::{Serialize, Serializer};
 
-pub use klustron_vocab::{HaMode, JobType, MachineType};
+pub use klustron_vocab::{HaMode, InstanceControl, JobType, MachineType};
 
 /// A job's parameters: what goes into `paras`.
 pub trait Job: Serialize {
@@ -230,4 +230,23 @@ pub struct DeleteNode {
 }
 impl Job for DeleteNode {
     const TYPE: JobType = JobType::DeleteNode;
+}
+
+/// `control_instance` names the instance by host and port (`other_mission.cc`
+/// `OtherMission::ControlInstance`). cluster_mgr 1.0.2 finds the instance's kind itself
+/// (`shard_nodes`, then `comp_nodes`) and reads neither `machine_type` nor
+/// `cluster_id`; both are sent as XPanel sends them (`onecluster/shardlist.vue`
+/// `handleControlNode`), for the releases that do read them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ControlInstance {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    pub hostaddr: String,
+    #[serde(serialize_with = "as_str")]
+    pub port: u16,
+    pub machine_type: MachineType,
+    pub control: InstanceControl,
+}
+impl Job for ControlInstance {
+    const TYPE: JobType = JobType::ControlInstance;
 }

@@ -175,6 +175,18 @@ async fn every_job_body_matches_its_source() {
     )
     .await
     .unwrap();
+    cm.submit(
+        "super_dba",
+        &ControlInstance {
+            cluster_id: 1,
+            hostaddr: "192.168.0.132".into(),
+            port: 59401,
+            machine_type: MachineType::Storage,
+            control: InstanceControl::Stop,
+        },
+    )
+    .await
+    .unwrap();
     cm.status(&JobId::parse("17").unwrap()).await.unwrap();
 
     let seen = seen.lock().unwrap().clone();
@@ -190,6 +202,7 @@ async fn every_job_body_matches_its_source() {
         "delete_shard",
         "delete_comp",
         "delete_node",
+        "control_instance",
         "get_status",
     ];
     assert_eq!(seen.len(), names.len());

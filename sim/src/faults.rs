@@ -18,6 +18,8 @@ pub struct Faults {
     pub hold_setup_ms: u64,
     /// The next install of this kind fails, as a node_mgr reports a failed install.
     pub fail_install: Option<InstallKind>,
+    /// node_mgr fails the next `control_instance` (start, stop or restart).
+    pub fail_control: bool,
 }
 
 /// What an install puts on a machine.
@@ -53,6 +55,11 @@ impl Faults {
             return Injected::Garbage;
         }
         Injected::None
+    }
+
+    /// True once, for the first `control_instance` after the fault was set.
+    pub fn take_control_failure(&mut self) -> bool {
+        std::mem::take(&mut self.fail_control)
     }
 
     /// True once, for the first install of `kind` after the fault was set.

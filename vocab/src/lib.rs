@@ -67,9 +67,44 @@ pub enum JobType {
     DeleteShard,
     DeleteComp,
     DeleteNode,
+    /// Start, stop or restart one storage or compute instance
+    /// (`other_mission/other_mission.cc` `OtherMission::ControlInstance`).
+    ControlInstance,
     GetStatus,
 }
 words!(JobType);
+
+/// `control_instance`'s `control`: what to do with the instance. cluster_mgr compares
+/// the word exactly and fails the job with "control type error" for any other
+/// (`OtherMission::ControlInstance`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum InstanceControl {
+    Start,
+    Stop,
+    Restart,
+}
+words!(InstanceControl);
+
+impl InstanceControl {
+    /// Whether the instance stops serving for a while (a stop, or a restart).
+    pub fn interrupts(self) -> bool {
+        self != InstanceControl::Start
+    }
+}
 
 /// `server_nodes.machine_type`, and the `machine_type` of the machine jobs
 /// (`machine_mission.cc`).
@@ -161,6 +196,7 @@ mod tests {
                 "delete_shard",
                 "delete_comp",
                 "delete_node",
+                "control_instance",
                 "get_status"
             ]
         );
@@ -169,6 +205,8 @@ mod tests {
         }
         assert_eq!(MachineType::parse("computer"), Some(MachineType::Computer));
         assert_eq!(HaMode::parse("no_rep"), Some(HaMode::NoRep));
+        assert_eq!(InstanceControl::parse("restart"), Some(InstanceControl::Restart));
+        assert_eq!(InstanceControl::parse("Stop"), None);
         // The wire is case-sensitive: cluster_mgr compares with strcmp.
         assert_eq!(MachineType::parse("Storage"), None);
         assert_eq!(HaMode::parse("NO_REP"), None);
@@ -184,6 +222,9 @@ mod tests {
             assert_eq!(serde_plain(m), m.as_str());
         }
         for m in JobType::ALL {
+            assert_eq!(serde_plain(m), m.as_str());
+        }
+        for m in InstanceControl::ALL {
             assert_eq!(serde_plain(m), m.as_str());
         }
     }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cluster;
 pub mod cluster_create;
 pub mod clusters;
+pub mod instances;
 pub mod jobs;
 pub mod machines;
 pub mod operations;

@@ -11,7 +11,9 @@ use crate::backend::locale::request_locale;
 use crate::domain::cluster_view::{
     confirm_mismatch, ClusterChange, ClusterDetail, CompNodeDetail, ShardDetail, StorageNodeRow,
 };
+use crate::domain::node_control::{Instance, InstanceControl};
 use crate::error::AppError;
+use crate::i18n::*;
 
 /// cluster_mgr's default compute account (`CreateClusterMission`), which the seed
 /// document names too: used when the cluster's memo names none.
@@ -104,6 +106,44 @@ pub async fn submit<J: Job>(
 ) -> Result<i64, AppError> {
     let target = format!("{} (cluster {})", c.confirm_word(), c.id);
     jobs::submit(&app_state()?, who, &guard::client_addr(), &target, job).await
+}
+
+/// Checks and submits cluster_mgr's `control_instance` for instance `i` of cluster
+/// `cluster_id`: `control` must be one of cluster_mgr's words, the instance must be the
+/// cluster's, and a stop or a restart must be confirmed by typing its `host:port`.
+pub async fn control_instance(
+    who: &CurrentSession,
+    cluster_id: i64,
+    i: &Instance,
+    control: &str,
+    confirm: &str,
+) -> Result<i64, AppError> {
+    use klustron::jobs::ControlInstance;
+    let l = request_locale();
+    let control = InstanceControl::parse(control.trim())
+        .ok_or_else(|| AppError::invalid("control", td_string!(l, node_control.bad_control)))?;
+    let c = load(cluster_id).await?;
+    let found = c.instance(i).map_err(|r| AppError::invalid("", r.message(l)))?;
+    if let Some(expected) = c.control_confirm_word(i, control) {
+        if confirm.trim() != expected {
+            return Err(AppError::invalid("confirm", confirm_mismatch(l, &expected)));
+        }
+    }
+    let job = ControlInstance {
+        cluster_id: cm_id(c.id)?,
+        hostaddr: found.host.clone(),
+        port: found.port,
+        machine_type: found.machine_type,
+        control,
+    };
+    let target = format!(
+        "{} {} in {} (cluster {})",
+        found.machine_type,
+        found.address(),
+        c.confirm_word(),
+        c.id
+    );
+    jobs::submit(&app_state()?, who, &guard::client_addr(), &target, &job).await
 }
 
 /// A count of 1-256, as cluster_mgr takes.

@@ -10,6 +10,7 @@ pub mod field;
 pub mod job;
 pub mod klustron;
 pub mod machine;
+pub mod node_control;
 pub mod password;
 pub mod user_name;
 /// Server only: it reads klustron's types.

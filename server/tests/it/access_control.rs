@@ -8,14 +8,14 @@ use app::error::AppError;
 use reqwest::StatusCode;
 use std::time::Duration;
 
-const TEMP: &str = "Temp#2026pass";
-const OWN: &str = "Own#2026secret";
+pub(crate) const TEMP: &str = "Temp#2026pass";
+pub(crate) const OWN: &str = "Own#2026secret";
 
 fn form(p: &[(&str, &str)]) -> Vec<(String, String)> {
     p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
@@ -25,7 +25,7 @@ async fn call(
 }
 
 /// A new browser for `user`, logged in with the temporary password and changed to OWN.
-async fn user_client(app: &TestApp, user: &str) -> reqwest::Client {
+pub(crate) async fn user_client(app: &TestApp, user: &str) -> reqwest::Client {
     let c = new_client();
     let r = call(app, &c, "login", &[("username", user), ("password", TEMP)]).await;
     assert!(r.status().is_success() || r.status().is_redirection(), "{}", r.status());
@@ -44,17 +44,17 @@ async fn user_client(app: &TestApp, user: &str) -> reqwest::Client {
     c
 }
 
-async fn role_id(app: &TestApp, name: &str) -> String {
+pub(crate) async fn role_id(app: &TestApp, name: &str) -> String {
     let system = system_view(app).await;
     system.roles.iter().find(|r| r.name == name).expect("the role").id.to_string()
 }
 
-async fn user_id(app: &TestApp, name: &str) -> String {
+pub(crate) async fn user_id(app: &TestApp, name: &str) -> String {
     let system = system_view(app).await;
     system.users.iter().find(|u| u.name == name).expect("the user").id.to_string()
 }
 
-async fn create_user(app: &TestApp, name: &str, role: &str) {
+pub(crate) async fn create_user(app: &TestApp, name: &str, role: &str) {
     let rid = role_id(app, role).await;
     let r = call(
         app,
@@ -66,7 +66,7 @@ async fn create_user(app: &TestApp, name: &str, role: &str) {
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
 }
 
-async fn demo_cluster(s: &SimApp) -> String {
+pub(crate) async fn demo_cluster(s: &SimApp) -> String {
     klustron_sim::seed::demo(&s.sim).await.unwrap();
     for _ in 0..500 {
         let cs = s.sim.store().reader().clusters().await.unwrap();
@@ -139,6 +139,21 @@ fn mutations(cluster: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> 
                 ("port", "57001".into()),
                 ("confirm", "x".into()),
             ],
+        ),
+        (
+            "instances/control_storage",
+            vec![
+                ("cluster_id", c.clone()),
+                ("shard_id", "1".into()),
+                ("hostaddr", "10.0.0.11".into()),
+                ("port", "57001".into()),
+                ("control", "stop".into()),
+                ("confirm", "10.0.0.11:57001".into()),
+            ],
+        ),
+        (
+            "instances/control_comp",
+            vec![("cluster_id", c.clone()), ("comp_id", "1".into()), ("control", "start".into())],
         ),
         ("system/get", vec![]),
         (

@@ -11,6 +11,7 @@ mod clusters;
 mod languages;
 mod logging;
 mod machines;
+mod node_control;
 mod operations;
 mod ops;
 mod passwords_and_sessions;

@@ -19,6 +19,7 @@ mod create_cluster;
 mod delete_cluster;
 mod machines;
 mod nodes;
+mod other_mission;
 mod phases;
 mod remove;
 mod status;
@@ -326,6 +327,7 @@ impl Engine {
             T::DeleteShard => remove::set_up_delete_shard(self, id, paras).await,
             T::DeleteComp => remove::set_up_delete_comp(self, id, paras).await,
             T::DeleteNode => nodes::set_up_delete_node(self, id, paras).await,
+            T::ControlInstance => other_mission::set_up_control_instance(self, id, paras).await,
             // Answered before a job exists.
             T::GetStatus => Ok(Setup::Over),
         }
@@ -334,6 +336,13 @@ impl Engine {
     /// A request without `paras`: every job's first check, with its own code.
     async fn no_paras(&self, id: i64, job_type: JobType) -> Setup {
         use JobType as T;
+        if job_type == T::ControlInstance {
+            // OtherMission writes its own words, not the code table's.
+            if let Err(e) = other_mission::refuse_no_paras(self, id).await {
+                tracing::error!(error = %e, "could not record a refusal");
+            }
+            return Setup::Over;
+        }
         let code = match job_type {
             T::CreateMachine | T::UpdateMachine | T::DeleteMachine => {
                 codes::MACHINE_QUEST_LOST_PARAS
@@ -345,7 +354,7 @@ impl Engine {
             T::AddNodes => codes::ADD_NODE_QUEST_LOST_PARAS,
             T::DeleteShard => codes::DELETE_SHARD_QUEST_LOST_PARAS,
             T::DeleteComp => codes::DELETE_COMPUTER_QUEST_LOST_PARAS,
-            T::DeleteNode | T::GetStatus => codes::DEL_NODE_QUEST_LOST_PARAS,
+            T::DeleteNode | T::ControlInstance | T::GetStatus => codes::DEL_NODE_QUEST_LOST_PARAS,
         };
         if let Err(e) = self.fail(id, code, json!({})).await {
             tracing::error!(error = %e, "could not record a refusal");

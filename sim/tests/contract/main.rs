@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod control;
 mod failures;
 mod lifecycle;
 mod metadata;

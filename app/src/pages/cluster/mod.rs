@@ -1,19 +1,21 @@
 //! One cluster (集群 › 设置): basic info, compute nodes with the ports and commands to
 //! connect, shards with their storage nodes; adding shards, compute nodes and storage
 //! nodes; deleting the cluster, a shard, a compute node or a storage node after the
-//! thing's name is typed back. Every change is a cluster_mgr job followed live.
+//! thing's name is typed back; starting, stopping and restarting an instance. Every change is a cluster_mgr job followed live.
 
 use crate::api::cluster::{
     get_cluster, AddComps, AddNodes, AddShards, ClusterDetail, CompNodeDetail, DeleteCluster,
     DeleteComp, DeleteNode, DeleteShard, ShardDetail,
 };
 use crate::api::cluster_create::{offered_machines, OfferedMachine};
+use crate::api::instances::{ControlCompNode, ControlStorageNode};
 use crate::components::focus::focus_while_open;
 use crate::components::job::JobBanner;
 use crate::components::list::ErrorBox;
 use crate::components::ports::MysqlPort;
 use crate::components::topology::{Topology, TopologyView};
 use crate::domain::cluster_view::ClusterChange;
+use crate::domain::node_control::{Instance, InstanceControl, MachineType};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::lang::fill;
@@ -22,10 +24,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 mod add;
+mod control;
 mod delete;
 mod nodes;
 
 use add::{AddForm, AddKind};
+use control::{ControlButtons, ControlDialog};
 use delete::ConfirmDelete;
 use nodes::{CompRow, ShardCard};
 
@@ -37,6 +41,8 @@ enum Panel {
     AddShards,
     AddNodes(i64),
     Delete(Doomed),
+    /// Start, stop or restart one instance.
+    Control(Instance, InstanceControl),
 }
 
 /// What is about to be deleted, and the word to type to confirm it.
@@ -144,6 +150,7 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             Panel::AddShards => view! { <AddForm c=c_panel.clone() ctx=ctx kind=AddKind::Shards/> }.into_any(),
             Panel::AddNodes(shard) => view! { <AddForm c=c_panel.clone() ctx=ctx kind=AddKind::Nodes(shard)/> }.into_any(),
             Panel::Delete(d) => view! { <ConfirmDelete c=c_panel.clone() ctx=ctx doomed=d/> }.into_any(),
+            Panel::Control(i, control) => view! { <ControlDialog c=c_panel.clone() ctx=ctx instance=i control=control/> }.into_any(),
         }}
         <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.compute_nodes_n), n = c.comps.len())}</h2>
         <table class="mt-1 w-full bg-white text-sm" data-test="comp-nodes">

@@ -15,11 +15,12 @@ pub(super) fn CompRow(n: CompNodeDetail, c: ClusterDetail, ctx: Ctx) -> impl Int
             <td class="px-2 font-mono" data-test="pg-port">{n.pg_port}</td>
             <td class="px-2 font-mono"><MysqlPort port=n.mysql_port derived=n.mysql_port_derived/></td>
             <td class="px-2">{n.name.clone()}</td>
-            <td class="px-2">{n.status.clone()}</td>
+            <td class="px-2" data-test="node-status">{n.status.clone()}</td>
             <td class="px-2">{n.cpu_cores}</td>
             <td class="px-2">{n.max_mem_mb}</td>
             <td class="px-2">{n.max_conns}</td>
-            <td class="px-2">
+            <td class="px-2 whitespace-nowrap">
+                <ControlButtons instance=Instance::Compute { comp_id: n.id } status=n.status.clone() ctx=ctx/>
                 <button
                     type="button"
                     class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
@@ -112,13 +113,14 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
                         let doomed = Doomed::Node { shard_id, host: n.hostaddr.clone(), port: n.port };
                         let refused = why_not(doomed.change());
                         view! {
-                            <tr class="border-t border-slate-100" data-test="storage-node">
+                            <tr class="border-t border-slate-100" data-test="storage-node" data-address=format!("{}:{}", n.hostaddr, n.port)>
                                 <td class="px-2 font-mono">{n.hostaddr.clone()}</td>
                                 <td class="px-2 font-mono">{n.port}</td>
                                 <td class="px-2">{if n.primary { tu_string!(i18n, common.primary) } else { tu_string!(i18n, common.replica) }}</td>
                                 <td class="px-2">{n.lag_secs}</td>
-                                <td class="px-2">{n.status.clone()}</td>
-                                <td class="px-2">
+                                <td class="px-2" data-test="node-status">{n.status.clone()}</td>
+                                <td class="px-2 whitespace-nowrap">
+                                    <ControlButtons instance=Instance::Storage { shard_id, host: n.hostaddr.clone(), port: n.port } status=n.status.clone() ctx=ctx/>
                                     <button type="button" class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
                                         disabled=refused.is_some()
                                         title=refused.clone().unwrap_or_default()

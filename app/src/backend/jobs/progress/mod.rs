@@ -80,6 +80,14 @@ pub fn steps(
                 step(StepKind::ComputeNode, 1, comp_hosts.join(","), word(a.get("computer_state"))),
             ]
         }
+        // One step: node_mgr's work on one instance (`OtherMission::ControlInstance`);
+        // its memo names no host, the request does.
+        "control_instance" => {
+            let text = |k: &str| params.get(k).and_then(Value::as_str).unwrap_or_default();
+            let running = if att.is_some() { StepState::Running } else { StepState::Waiting };
+            let host = format!("{}:{}", text("hostaddr"), text("port"));
+            vec![step(StepKind::Run, 1, host, running)]
+        }
         _ => {
             let h = [a.get("storage_hosts"), a.get("computer_hosts")]
                 .into_iter()
