@@ -74,6 +74,7 @@ pub fn job_name(l: Locale, job_type: &str) -> String {
         T::DeleteComp => td_string!(l, job_type.delete_comp),
         T::DeleteNode => td_string!(l, job_type.delete_node),
         T::ControlInstance => td_string!(l, job_type.control_instance),
+        T::ManualSwitch => td_string!(l, job_type.manual_switch),
         T::GetStatus => td_string!(l, job_type.get_status),
     }
     .to_owned()

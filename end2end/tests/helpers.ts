@@ -102,3 +102,23 @@ export async function checkInBothThemes(page: Page, name: string) {
   }
   await page.emulateMedia({ colorScheme: "light" });
 }
+
+/**
+ * Opens the demo cluster's page once cluster_mgr's monitor has seen every instance
+ * running (it marks them `active` a moment after the create ends), as a DBA finds it.
+ */
+export async function openRunningDemo(page: Page) {
+  await page.goto("/KunlunXPanel/clusters");
+  await hydrated(page);
+  await page.getByRole("link", { name: /demo/ }).first().click();
+  await expect(page).toHaveURL(/\/clusters\/\d+$/);
+  const url = page.url();
+  await expect
+    .poll(async () => {
+      await page.goto(url);
+      await hydrated(page);
+      const statuses = await page.getByTestId("node-status").allTextContents();
+      return statuses.length > 0 && statuses.every((s) => s.trim() === "active");
+    }, { timeout: 20_000 })
+    .toBe(true);
+}

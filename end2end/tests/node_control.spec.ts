@@ -1,19 +1,11 @@
 import { Page } from "@playwright/test";
 import { expect, test } from "./stack";
-import { demoReady, hydrated, loginReady } from "./helpers";
+import { demoReady, loginReady, openRunningDemo } from "./helpers";
 
 // Issue #19, start / stop / restart, as a DBA uses it on the demo cluster's page: a
 // replica is stopped (after its host:port is typed back) and started again, and its
 // status follows; stopping a primary says what it does to the shard before anything
 // is sent.
-
-async function openDemo(page: Page) {
-  await page.goto("/KunlunXPanel/clusters");
-  await hydrated(page);
-  await page.getByRole("link", { name: /demo/ }).first().click();
-  await expect(page).toHaveURL(/\/clusters\/\d+$/);
-  await hydrated(page);
-}
 
 async function jobDone(page: Page) {
   const banner = page.getByTestId("job-banner");
@@ -25,11 +17,11 @@ test("a replica stopped then started from its row changes its status", async ({ 
   test.setTimeout(120_000);
   await demoReady(page.request, stack.control);
   await loginReady(page);
-  await openDemo(page);
+  await openRunningDemo(page);
 
   // The first shard's first replica.
   const shard = page.getByTestId("shard").first();
-  const row = shard.getByTestId("storage-node").filter({ hasText: /\breplica\b/ }).first();
+  const row = shard.getByTestId("storage-node").filter({ hasText: /replica/ }).first();
   const address = (await row.getAttribute("data-address"))!;
   await expect(row.getByTestId("node-status")).toHaveText("active");
 
@@ -62,10 +54,10 @@ test("stopping a primary warns what happens to the shard, and Escape sends nothi
   test.setTimeout(120_000);
   await demoReady(page.request, stack.control);
   await loginReady(page);
-  await openDemo(page);
+  await openRunningDemo(page);
   const shard = page.getByTestId("shard").first();
   const shardName = (await shard.locator("h3").innerText()).split(" ")[0];
-  const primary = shard.getByTestId("storage-node").filter({ hasText: /\bprimary\b/ }).first();
+  const primary = shard.getByTestId("storage-node").filter({ hasText: /primary/ }).first();
   await primary.getByTestId("node-stop").click();
   const warning = page.getByTestId("control-warning");
   await expect(warning).toContainText(`This is the primary of ${shardName}`);

@@ -68,17 +68,21 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-export const test = base.extend<{ stack: Stack }>({
-  stack: async ({}, use, info) => {
+export const test = base.extend<{ stack: Stack; simProfile: "1.0" | "1.2" }>({
+  // The cluster_mgr release the simulator plays: the public 1.0.2 unless a file asks for
+  // 1.2 (`test.use({ simProfile: "1.2" })`) for the jobs only 1.1+ has.
+  simProfile: ["1.0", { option: true }],
+  stack: async ({ simProfile }, use, info) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "xpanel-e2e-"));
     const [port, simA, simB, simControl] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const meta = `sqlite:${dir}/metadata.db`;
     const control = `http://127.0.0.1:${simControl}`;
-    // The simulator plays the public cluster_mgr (1.0.2): the console must work against it.
+    // By default the simulator plays the public cluster_mgr (1.0.2): the console must work
+    // against it.
     const sim = start(
       SIM,
       ["--metadata-url", meta, "--nodes", `127.0.0.1:${simA},127.0.0.1:${simB}`,
-        "--control", `127.0.0.1:${simControl}`, "--step-ms", "150", "--profile", "1.0"],
+        "--control", `127.0.0.1:${simControl}`, "--step-ms", "150", "--profile", simProfile],
       {},
       `${dir}/sim.log`,
     );

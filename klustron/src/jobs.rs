@@ -250,3 +250,26 @@ pub struct ControlInstance {
 impl Job for ControlInstance {
     const TYPE: JobType = JobType::ControlInstance;
 }
+
+/// `manual_switch` (cluster_mgr 1.1+; XPanel 1.2 `onecluster/standby_switch.vue`,
+/// cluster_mgr `test/hellentest/kunlun_test1.1.2/t/manual_switch.test`): instances are
+/// named `ip_port`, with an underscore. Without `assign_hostaddr` cluster_mgr picks the
+/// new primary itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ManualSwitch {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    #[serde(serialize_with = "as_str")]
+    pub shard_id: u32,
+    pub master_hostaddr: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assign_hostaddr: Option<String>,
+}
+impl Job for ManualSwitch {
+    const TYPE: JobType = JobType::ManualSwitch;
+}
+
+/// An instance as manual_switch names it: `ip_port`.
+pub fn ip_port(host: &str, port: u16) -> String {
+    format!("{host}_{port}")
+}

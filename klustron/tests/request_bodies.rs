@@ -187,6 +187,17 @@ async fn every_job_body_matches_its_source() {
     )
     .await
     .unwrap();
+    cm.submit(
+        "zhangsan",
+        &ManualSwitch {
+            cluster_id: 3,
+            shard_id: 5,
+            master_hostaddr: ip_port("192.168.0.140", 59403),
+            assign_hostaddr: Some(ip_port("192.168.0.129", 59403)),
+        },
+    )
+    .await
+    .unwrap();
     cm.status(&JobId::parse("17").unwrap()).await.unwrap();
 
     let seen = seen.lock().unwrap().clone();
@@ -203,6 +214,7 @@ async fn every_job_body_matches_its_source() {
         "delete_comp",
         "delete_node",
         "control_instance",
+        "manual_switch",
         "get_status",
     ];
     assert_eq!(seen.len(), names.len());

@@ -175,3 +175,23 @@ pub const DELETE_NODE_GET_NODE_NUM: Code = e(159, "Delete node job get only one 
 pub const DELETE_CLUSTER_DELETE_STORAGE: Code = e(100, "Deleter cluster job delete shard failed");
 pub const DELETE_CLUSTER_DELETE_COMPUTER: Code =
     e(101, "Deleter cluster job delete computer failed");
+
+// manual_switch (cluster_mgr 1.1+). The numbers and texts are 1.0.2's error table, which
+// already defines them for this job; which check raises which is not in any public
+// source (see engine/manual_switch.rs).
+pub const CF_MANUAL_NOSWITCH_NODE: Code = e(14, "Manual Noswitch Node Exist");
+pub const CF_ASSIGN_HOST_NOT_ALIVE: Code = e(19, "Assign Host Unalive");
+pub const JOB_PARAMS_LOST_SHARD_ID: Code = e(24, "Job param lost shard id");
+pub const JOB_PARAMS_LOST_CLUSTER_ID: Code = e(25, "Job param lost cluster id");
+pub const JOB_PARAMS_LOST_MASTER_HOSTADDR: Code = e(26, "Job param lost master hostaddr");
+pub const GET_SHARD_BY_ID_ERROR: Code = e(27, "Get shard class by id failed");
+pub const MANUAL_SW_GET_MASTER_HOST_PORT_ERROR: Code =
+    e(30, "Get master hostaddr port number error");
+pub const MANUAL_SW_GET_ASSIGN_HOST_PORT_ERROR: Code =
+    e(32, "Get assign hostaddr port number error");
+pub const MANUAL_SW_MASTER_HOSTADDR_STATE_ERROR: Code =
+    e(33, "Master hostaddr state is not source");
+pub const MANUAL_SW_ASSIGN_HOSTADDR_STATE_ERROR: Code =
+    e(34, "Assign hostaddr state is not replica");
+pub const CF_ASSIGN_HOST_FSYNC_STATE: Code =
+    e(177, "Assign host is not fullsync state in consfailover");

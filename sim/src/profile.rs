@@ -9,7 +9,8 @@
 //!   1.2.1 test bodies (`test/hellentest/kunlun_test1.2.1`) show of the closed 1.2
 //!   builds: a `comp_nodes.mysql_port` column (XPanel's cluster views read it) and an
 //!   `update_machine` that changes the machine (XPanel's machine form sends it and reads
-//!   its result). The rest is taken to be as in 1.0.
+//!   its result), and `manual_switch` (engine/manual_switch.rs). The rest is taken to be
+//!   as in 1.0.
 
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,12 @@ impl Profile {
     /// `comp_nodes.mysql_port` exists (1.2; not in meta_inuse.sql).
     pub fn comp_nodes_have_mysql_port(self) -> bool {
         self == Self::V1_2
+    }
+
+    /// Whether this release dispatches `t`: `manual_switch` came with 1.1 (XPanel 1.2
+    /// and cluster_mgr's 1.1.2 tests send it; 1.0.2's `meta_info.cc` does not map it).
+    pub fn knows(self, t: klustron_vocab::JobType) -> bool {
+        self == Self::V1_2 || t != klustron_vocab::JobType::ManualSwitch
     }
 
     /// `update_machine` changes `server_nodes` and ends `done` (1.2); in 1.0 it is a

@@ -126,4 +126,20 @@ CREATE TABLE IF NOT EXISTS cluster_general_job_log (
   when_ended TIMESTAMP NULL,
   job_info TEXT DEFAULT NULL,
   user_name VARCHAR(128)
+);
+-- "Rbr failover table": one row per step of a switchover, manual or automatic, sharing
+-- a taskid (meta_inuse.sql; read by XPanel 1.2's switchover history).
+CREATE TABLE IF NOT EXISTS rbr_consfailover (
+  id {ID},
+  host VARCHAR(8192) NOT NULL,
+  shard_id INTEGER NOT NULL,
+  cluster_id INTEGER NOT NULL,
+  taskid VARCHAR(255) NOT NULL,
+  step VARCHAR(255) NOT NULL,
+  new_master_host VARCHAR(255) DEFAULT NULL,
+  description VARCHAR(255) DEFAULT NULL,
+  consfailover_msg TEXT,
+  timestamp TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP,
+  err_code INTEGER DEFAULT NULL,
+  err_msg VARCHAR(255) DEFAULT NULL
 )

@@ -70,6 +70,10 @@ pub enum JobType {
     /// Start, stop or restart one storage or compute instance
     /// (`other_mission/other_mission.cc` `OtherMission::ControlInstance`).
     ControlInstance,
+    /// Switch a shard's primary over to a replica. Not in the public 1.0.2 source (its
+    /// string is not in `meta_info.cc`); the shape is XPanel 1.2's and cluster_mgr's
+    /// 1.1.2 test body's (`manual_switch.test`).
+    ManualSwitch,
     GetStatus,
 }
 words!(JobType);
@@ -197,6 +201,7 @@ mod tests {
                 "delete_comp",
                 "delete_node",
                 "control_instance",
+                "manual_switch",
                 "get_status"
             ]
         );

@@ -14,6 +14,7 @@ pub mod machines;
 pub mod operations;
 pub mod overview;
 pub mod preferences;
+pub mod switchover;
 pub mod users;
 
 /// The gate's lists of server functions (`paths::PUBLIC_FNS`, `paths::PASSWORD_CHANGE_FNS`)

@@ -66,6 +66,7 @@ pub async fn load(id: i64) -> Result<ClusterDetail, AppError> {
                         port: n.port,
                         primary: n.member_state == MemberState::Source,
                         lag_secs: n.replica_delay,
+                        fullsync: n.fullsync,
                         status: n.status.as_str().to_owned(),
                     })
                     .collect(),

@@ -8,6 +8,7 @@ pub mod klustron;
 pub mod locale;
 pub mod state;
 pub mod store;
+pub mod switchover;
 pub mod xpanel_import;
 
 pub use state::{app_state, AppState};

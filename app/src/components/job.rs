@@ -207,13 +207,14 @@ pub fn JobProgress(job: RwSignal<Option<JobView>>) -> impl IntoView {
                                                     {mark}
                                                 </span>
                                                 <span>
-                                                    {s.kind.label(i18n.get_locale_untracked())}
-                                                    {(s.index > 1
+                                                    {s.title(i18n.get_locale_untracked())}
+                                                    {(s.kind != crate::api::jobs::StepKind::Named
+                                                        && (s.index > 1
                                                         || matches!(
                                                             s.kind,
                                                             crate::api::jobs::StepKind::ComputeNode
                                                                 | crate::api::jobs::StepKind::Shard
-                                                        ))
+                                                        )))
                                                         .then(|| format!(" {}", s.index))}
                                                 </span>
                                                 <span class="font-mono text-slate-600">{s.hosts}</span>

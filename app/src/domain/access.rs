@@ -18,12 +18,14 @@ pub enum Privilege {
     BackupRestore,
     /// Start, stop and restart instances.
     NodeControl,
+    /// Switch a shard's primary over to a replica.
+    Switchover,
     /// Manage users, roles and grants.
     UsersRoles,
 }
 
 impl Privilege {
-    pub const ALL: [Privilege; 9] = [
+    pub const ALL: [Privilege; 10] = [
         Privilege::MachineAdd,
         Privilege::MachineEdit,
         Privilege::MachineDelete,
@@ -32,6 +34,7 @@ impl Privilege {
         Privilege::ClusterScale,
         Privilege::BackupRestore,
         Privilege::NodeControl,
+        Privilege::Switchover,
         Privilege::UsersRoles,
     ];
 
@@ -45,6 +48,7 @@ impl Privilege {
             Privilege::ClusterScale => "cluster_scale",
             Privilege::BackupRestore => "backup_restore",
             Privilege::NodeControl => "node_control",
+            Privilege::Switchover => "switchover",
             Privilege::UsersRoles => "users_roles",
         }
     }
@@ -63,6 +67,7 @@ impl Privilege {
             Privilege::ClusterScale => td_string!(l, privilege.cluster_scale),
             Privilege::BackupRestore => td_string!(l, privilege.backup_restore),
             Privilege::NodeControl => td_string!(l, privilege.node_control),
+            Privilege::Switchover => td_string!(l, privilege.switchover),
             Privilege::UsersRoles => td_string!(l, privilege.users_roles),
         }
     }
@@ -75,6 +80,7 @@ impl Privilege {
                 | Privilege::ClusterScale
                 | Privilege::BackupRestore
                 | Privilege::NodeControl
+                | Privilege::Switchover
         )
     }
 

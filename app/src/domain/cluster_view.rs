@@ -37,6 +37,8 @@ pub struct StorageNodeRow {
     pub primary: bool,
     /// Seconds behind the primary.
     pub lag_secs: i64,
+    /// `sync_state` is fullsync (`fsync`), not `async`.
+    pub fullsync: bool,
     pub status: String,
 }
 
@@ -90,6 +92,16 @@ pub enum Refusal {
     NoSuchShard,
     NoSuchComp,
     NoSuchNode,
+    /// Switchover: the metadata names no primary for the shard (cluster_mgr: 70033).
+    NoPrimary,
+    /// Switchover: the chosen node is the primary (70034).
+    TargetIsPrimary,
+    /// Switchover: the chosen replica is not fullsync (70177).
+    TargetNotFullsync,
+    /// Switchover: the chosen replica is not running (70019).
+    TargetNotRunning,
+    /// Switchover: no replica is running and fullsync, so cluster_mgr has none to pick.
+    NoReplicaToPick,
 }
 
 impl Refusal {
@@ -103,6 +115,11 @@ impl Refusal {
             Refusal::NoSuchShard => td_string!(l, cluster_rule.no_shard),
             Refusal::NoSuchComp => td_string!(l, cluster_rule.no_comp),
             Refusal::NoSuchNode => td_string!(l, cluster_rule.no_node),
+            Refusal::NoPrimary => td_string!(l, switchover.no_primary),
+            Refusal::TargetIsPrimary => td_string!(l, switchover.target_is_primary),
+            Refusal::TargetNotFullsync => td_string!(l, switchover.target_not_fullsync),
+            Refusal::TargetNotRunning => td_string!(l, switchover.target_not_running),
+            Refusal::NoReplicaToPick => td_string!(l, switchover.no_replica_to_pick),
         }
         .to_owned()
     }
@@ -211,6 +228,7 @@ mod tests {
             port: 57001,
             primary,
             lag_secs: 0,
+            fullsync: true,
             status: "active".into(),
         }
     }

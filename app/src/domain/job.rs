@@ -57,6 +57,8 @@ pub enum StepKind {
     Shard,
     Run,
     Finish,
+    /// A step cluster_mgr names itself (manual_switch's `job_step`).
+    Named,
 }
 
 impl StepKind {
@@ -67,6 +69,7 @@ impl StepKind {
             StepKind::Shard => td_string!(l, job_step.shard),
             StepKind::Run => td_string!(l, job_step.run),
             StepKind::Finish => td_string!(l, job_step.finish),
+            StepKind::Named => "",
         }
     }
     pub fn key(self) -> &'static str {
@@ -76,6 +79,7 @@ impl StepKind {
             StepKind::Shard => "shard",
             StepKind::Run => "run",
             StepKind::Finish => "finish",
+            StepKind::Named => "named",
         }
     }
 }
@@ -109,6 +113,19 @@ pub struct JobStep {
     pub state: StepState,
     /// cluster_mgr's words when this step failed.
     pub error: String,
+    /// cluster_mgr's name of a `Named` step.
+    #[serde(default)]
+    pub name: String,
+}
+
+impl JobStep {
+    /// What the step is called: cluster_mgr's name, or the console's for its kind.
+    pub fn title(&self, l: Locale) -> String {
+        match self.kind {
+            StepKind::Named => self.name.clone(),
+            k => k.label(l).to_owned(),
+        }
+    }
 }
 
 /// A job as the browser sees it.

@@ -12,6 +12,7 @@ pub mod klustron;
 pub mod machine;
 pub mod node_control;
 pub mod password;
+pub mod switchover;
 pub mod user_name;
 /// Server only: it reads klustron's types.
 #[cfg(feature = "ssr")]

@@ -137,6 +137,7 @@ mod tests {
             port: 57001,
             primary,
             lag_secs: 0,
+            fullsync: true,
             status: ACTIVE.into(),
         }
     }

@@ -72,6 +72,7 @@ pub(super) const SHARD_NODE_COLUMNS: &[&str] = &[
     "db_cluster_id",
     "member_state",
     "replica_delay",
+    "sync_state",
     "status",
     "cpu_cores",
 ];

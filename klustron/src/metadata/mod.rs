@@ -19,6 +19,7 @@ mod members;
 pub mod model;
 mod rows;
 mod sql;
+mod switchovers;
 pub mod xpanel_accounts;
 
 use std::sync::{Arc, Once};
@@ -34,6 +35,7 @@ pub use job_log::JobRow;
 pub use machines::{MachineQuery, MachineSort};
 pub use model::{
     Cluster, ClusterMemo, CompNode, HaMode, JobLogEntry, Machine, MemberNode, Shard, ShardNode,
+    Switchover, SwitchoverStep,
 };
 pub use rows::{text, text_opt};
 pub use sql::{host_port, redact_url};

@@ -91,6 +91,9 @@ pub struct ShardNode {
     pub member_state: MemberState,
     /// Seconds behind the primary.
     pub replica_delay: i64,
+    /// `sync_state` is `fsync` (the default), not `async`: a replica cluster_mgr may
+    /// switch over to (70177 otherwise).
+    pub fullsync: bool,
     pub status: InstanceStatus,
     pub cpu_cores: i64,
 }
@@ -178,5 +181,52 @@ mod tests {
         assert_eq!(NodeStats::parse("running"), NodeStats::Running);
         assert_eq!(NodeStats::parse("zombie").as_str(), "zombie");
         assert_eq!(InstanceStatus::parse("manual_stop"), InstanceStatus::ManualStop);
+    }
+}
+
+/// One row of `rbr_consfailover`: a step of a switchover, manual or automatic
+/// (zettadb/kunlun `scripts/meta_inuse.sql`; XPanel 1.2 `Cluster.php` `getTaskList`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SwitchoverStep {
+    pub step: String,
+    /// The primary being replaced, `ip_port`.
+    pub host: String,
+    pub new_master_host: String,
+    pub err_code: Option<i64>,
+    pub err_msg: String,
+    pub at: String,
+}
+
+/// One switchover: the `rbr_consfailover` rows sharing a `taskid`, as XPanel's
+/// history reads them (`getSwitcheOverList`, `getNewHost`): started at the first row,
+/// its result, new primary and words from the last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Switchover {
+    pub taskid: String,
+    pub shard_id: i64,
+    /// `consfailover_msg.sw_type`: `manual` or `failover` (automatic).
+    pub manual: bool,
+    pub steps: Vec<SwitchoverStep>,
+}
+
+impl Switchover {
+    pub fn old_primary(&self) -> &str {
+        self.steps.first().map(|s| s.host.as_str()).unwrap_or_default()
+    }
+    pub fn new_primary(&self) -> &str {
+        self.steps.last().map(|s| s.new_master_host.as_str()).unwrap_or_default()
+    }
+    pub fn started(&self) -> &str {
+        self.steps.first().map(|s| s.at.as_str()).unwrap_or_default()
+    }
+    pub fn ended(&self) -> &str {
+        self.steps.last().map(|s| s.at.as_str()).unwrap_or_default()
+    }
+    /// XPanel's 成功: the last row's `err_code` is 0 (NULL counts as a failure).
+    pub fn ok(&self) -> bool {
+        self.steps.last().and_then(|s| s.err_code) == Some(0)
+    }
+    pub fn err_msg(&self) -> &str {
+        self.steps.last().map(|s| s.err_msg.as_str()).unwrap_or_default()
     }
 }

@@ -96,6 +96,7 @@ pub(super) fn shard_node(r: &AnyRow) -> ShardNode {
         db_cluster_id: int(r, "db_cluster_id"),
         member_state: MemberState::parse(&text(r, "member_state")),
         replica_delay: int(r, "replica_delay"),
+        fullsync: text(r, "sync_state") != "async",
         status: InstanceStatus::parse(&text(r, "status")),
         cpu_cores: int(r, "cpu_cores"),
     }

@@ -155,6 +155,14 @@ fn mutations(cluster: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> 
             "instances/control_comp",
             vec![("cluster_id", c.clone()), ("comp_id", "1".into()), ("control", "start".into())],
         ),
+        (
+            "clusters/switchover",
+            vec![
+                ("cluster_id", c.clone()),
+                ("shard_id", "1".into()),
+                ("confirm", "shard_1".into()),
+            ],
+        ),
         ("system/get", vec![]),
         (
             "system/create_user",

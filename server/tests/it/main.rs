@@ -19,5 +19,6 @@ mod real_wire;
 mod security_headers;
 mod security_suite;
 mod shared_store;
+mod switchover;
 mod throttling;
 mod xpanel_import;

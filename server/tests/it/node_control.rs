@@ -10,6 +10,7 @@ use app::api::jobs::{JobStatus, StepKind, StepState};
 use app::error::AppError;
 use klustron_sim::faults::Faults;
 use reqwest::StatusCode;
+use std::time::Duration;
 
 /// A storage node as the form names it: (shard id, host, port).
 type Node<'a> = (i64, &'a str, u16);
@@ -45,16 +46,26 @@ fn node_status(c: &ClusterDetail, host: &str, port: u16) -> String {
     n.expect("the node").status.clone()
 }
 
-async fn demo(s: &SimApp) -> ClusterDetail {
+/// The demo cluster once cluster_mgr's monitor has seen every instance running
+/// (a DBA acts on a running cluster; its monitor would write `active` over a stop).
+pub(crate) async fn running_demo(s: &SimApp) -> ClusterDetail {
     let id: i64 = demo_cluster(s).await.parse().unwrap();
-    cluster(&s.app, id).await
+    for _ in 0..500 {
+        let c = cluster(&s.app, id).await;
+        let storage = c.shards.iter().flat_map(|s| &s.nodes).all(|n| n.status == "active");
+        if storage && c.comps.iter().all(|n| n.status == "active") {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("storage nodes not active");
 }
 
 #[tokio::test]
 async fn stop_then_start_changes_the_status_and_the_job_has_one_step() {
     let s = spawn_app_with_sim().await;
     s.app.login_with_changed_password().await;
-    let c = demo(&s).await;
+    let c = running_demo(&s).await;
     let (shard, host, port) = replica(&c);
     let address = format!("{host}:{port}");
 
@@ -97,7 +108,7 @@ async fn stop_then_start_changes_the_status_and_the_job_has_one_step() {
 async fn node_mgr_failing_ends_the_job_with_cluster_mgrs_code_and_words() {
     let s = spawn_app_with_sim().await;
     s.app.login_with_changed_password().await;
-    let c = demo(&s).await;
+    let c = running_demo(&s).await;
     let (shard, host, port) = replica(&c);
     s.sim.set_faults(Faults { fail_control: true, ..Faults::default() });
     let r = control_storage(&s.app, &c, (shard, &host, port), "restart", &format!("{host}:{port}"))
@@ -111,7 +122,7 @@ async fn node_mgr_failing_ends_the_job_with_cluster_mgrs_code_and_words() {
 async fn every_refusal_names_its_reason_and_submits_nothing() {
     let s = spawn_app_with_sim().await;
     s.app.login_with_changed_password().await;
-    let c = demo(&s).await;
+    let c = running_demo(&s).await;
     let (shard, host, port) = replica(&c);
     let address = format!("{host}:{port}");
     let jobs_before = s.sim.store().reader().job_log(1000, 0).await.unwrap().len();
@@ -162,7 +173,7 @@ async fn every_refusal_names_its_reason_and_submits_nothing() {
 async fn only_a_role_with_node_control_and_a_grant_on_this_cluster_may() {
     let s = spawn_app_with_sim().await;
     s.app.login_with_changed_password().await;
-    let c = demo(&s).await;
+    let c = running_demo(&s).await;
     let (shard, host, port) = replica(&c);
     let cid = c.id.to_string();
     let start = [

@@ -18,6 +18,7 @@ mod add_shards;
 mod create_cluster;
 mod delete_cluster;
 mod machines;
+mod manual_switch;
 mod nodes;
 mod other_mission;
 mod phases;
@@ -248,6 +249,10 @@ impl Engine {
                 let id = wire::as_string(doc.get("job_id").unwrap_or(&Value::Null));
                 return Some(self.status(&id).await);
             }
+            // Not a job type of the public 1.0.2 (`meta_info.cc` has no such string).
+            Some(t) if !self.profile.knows(t) => {
+                return Some(wire::refusal(codes::EFAIL.0, "Unrecongnized job type"))
+            }
             Some(t) => t,
             None => return Some(wire::refusal(codes::EFAIL.0, "Unrecongnized job type")),
         };
@@ -328,6 +333,7 @@ impl Engine {
             T::DeleteComp => remove::set_up_delete_comp(self, id, paras).await,
             T::DeleteNode => nodes::set_up_delete_node(self, id, paras).await,
             T::ControlInstance => other_mission::set_up_control_instance(self, id, paras).await,
+            T::ManualSwitch => manual_switch::set_up_manual_switch(self, id, paras).await,
             // Answered before a job exists.
             T::GetStatus => Ok(Setup::Over),
         }
@@ -354,6 +360,7 @@ impl Engine {
             T::AddNodes => codes::ADD_NODE_QUEST_LOST_PARAS,
             T::DeleteShard => codes::DELETE_SHARD_QUEST_LOST_PARAS,
             T::DeleteComp => codes::DELETE_COMPUTER_QUEST_LOST_PARAS,
+            T::ManualSwitch => codes::JOB_PARAMS_LOST_SHARD_ID,
             T::DeleteNode | T::ControlInstance | T::GetStatus => codes::DEL_NODE_QUEST_LOST_PARAS,
         };
         if let Err(e) = self.fail(id, code, json!({})).await {

@@ -28,7 +28,7 @@ async fn status_of(t: &TestSim, table: &str, host: &str, port: u16) -> String {
 async fn stop_and_start_write_the_status_and_end_with_cluster_mgrs_words() {
     on_every_sim(|t| async move {
         t.add_machines(&["10.0.0.11", "10.0.0.12"], &["10.0.0.21"]).await;
-        let (_, cid) = t.create(&cluster("ctl", 1, 2, 1)).await;
+        let cid = running_cluster(&t, "ctl", 1, 2).await;
         let nodes = t.sim.store().node_rows(cid).await.unwrap();
         let replica = nodes.iter().find(|n| n.member_state != "source").unwrap();
         let (host, port) = (replica.hostaddr.clone(), replica.port);
@@ -64,7 +64,7 @@ async fn stop_and_start_write_the_status_and_end_with_cluster_mgrs_words() {
 async fn refusals_keep_code_zero_except_missing_fields_and_node_mgr_failures() {
     on_every_sim(|t| async move {
         t.add_machines(&["10.0.0.11"], &["10.0.0.21"]).await;
-        let (_, cid) = t.create(&cluster("ctl", 1, 1, 1)).await;
+        let cid = running_cluster(&t, "ctl", 1, 1).await;
         let node = t.sim.store().node_rows(cid).await.unwrap()[0].clone();
 
         // An instance in neither table: failed, code 0.

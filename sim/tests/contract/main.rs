@@ -13,6 +13,7 @@ mod control;
 mod failures;
 mod lifecycle;
 mod metadata;
+mod switchover;
 mod wire;
 
 use std::time::Duration;
@@ -50,6 +51,21 @@ fn phase_words(t: &TestSim, r: &JobReport, key: &str, other_phase: &str, words: 
             r.attachment.get(other_phase)
         ),
     }
+}
+
+/// Creates a cluster and waits until cluster_mgr's monitor has seen its storage nodes
+/// running (`status` active): a cluster a DBA acts on, not one still
+/// being installed (the monitor would write `active` over a stop).
+async fn running_cluster(t: &TestSim, nick: &str, shards: u16, nodes: u16) -> i64 {
+    let (_, cid) = t.create(&cluster(nick, shards, nodes, 1)).await;
+    for table in ["shard_nodes", "comp_nodes"] {
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS CHAR) AS v FROM {table} \
+             WHERE db_cluster_id = ? AND status <> 'active'"
+        );
+        t.eventually("instances active", || async { t.scalar(&sql, cid).await == "0" }).await;
+    }
+    cid
 }
 
 fn raw_json(body: &str) -> Value {

@@ -40,6 +40,9 @@ pub const MAPPING: [(Privilege, &[usize]); 9] = [
     (Privilege::BackupRestore, &[24, 25]),
 ];
 
+/// `Privilege::Switchover` stands for no column: XPanel lets only its super_dba switch
+/// over (`Cluster.php` `switchShard`), and an imported super_dba gets the super_dba role.
+///
 /// Columns no privilege here stands for: XPanel checks 18, 19 and 27 nowhere, and 26
 /// (`expand_cluster_priv`) moves tables between shards, which this console cannot yet.
 pub const UNMAPPED: [usize; 4] = [18, 19, 26, 27];

@@ -1,7 +1,8 @@
 //! One cluster (集群 › 设置): basic info, compute nodes with the ports and commands to
 //! connect, shards with their storage nodes; adding shards, compute nodes and storage
 //! nodes; deleting the cluster, a shard, a compute node or a storage node after the
-//! thing's name is typed back; starting, stopping and restarting an instance. Every change is a cluster_mgr job followed live.
+//! thing's name is typed back; starting, stopping and restarting an instance; switching
+//! a shard's primary over, and the switchover history. Every change is a cluster_mgr job followed live.
 
 use crate::api::cluster::{
     get_cluster, AddComps, AddNodes, AddShards, ClusterDetail, CompNodeDetail, DeleteCluster,
@@ -27,11 +28,13 @@ mod add;
 mod control;
 mod delete;
 mod nodes;
+mod switchover;
 
 use add::{AddForm, AddKind};
 use control::{ControlButtons, ControlDialog};
 use delete::ConfirmDelete;
 use nodes::{CompRow, ShardCard};
+use switchover::{SwitchButton, SwitchDialog, SwitchoverHistory};
 
 /// What the panel under the header shows.
 #[derive(Clone, PartialEq)]
@@ -43,6 +46,8 @@ enum Panel {
     Delete(Doomed),
     /// Start, stop or restart one instance.
     Control(Instance, InstanceControl),
+    /// Switch a shard's primary over.
+    Switch(i64),
 }
 
 /// What is about to be deleted, and the word to type to confirm it.
@@ -104,6 +109,7 @@ pub fn ClusterPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        {move || (id() > 0).then(|| view! { <SwitchoverHistory cluster_id=id() reload=reload/> })}
     }
 }
 
@@ -151,6 +157,7 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             Panel::AddNodes(shard) => view! { <AddForm c=c_panel.clone() ctx=ctx kind=AddKind::Nodes(shard)/> }.into_any(),
             Panel::Delete(d) => view! { <ConfirmDelete c=c_panel.clone() ctx=ctx doomed=d/> }.into_any(),
             Panel::Control(i, control) => view! { <ControlDialog c=c_panel.clone() ctx=ctx instance=i control=control/> }.into_any(),
+            Panel::Switch(shard_id) => view! { <SwitchDialog c=c_panel.clone() ctx=ctx shard_id=shard_id/> }.into_any(),
         }}
         <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.compute_nodes_n), n = c.comps.len())}</h2>
         <table class="mt-1 w-full bg-white text-sm" data-test="comp-nodes">

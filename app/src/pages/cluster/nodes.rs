@@ -89,6 +89,7 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
             <div class="flex flex-wrap items-center justify-between gap-2">
                 <h3 class="font-medium">{fill!(tu_string!(i18n, cluster.shard_heading), name = s.name, nodes = nodes, sync = s.sync_num)}</h3>
                 <div class="flex gap-2 text-sm">
+                    <SwitchButton c=c.clone() shard_id=shard_id ctx=ctx/>
                     <button type="button" class="underline disabled:text-slate-400" data-test="add-nodes"
                         disabled=add_refused.is_some() title=add_refused.clone().unwrap_or_default()
                         on:click=move |_| ctx.panel.set(Panel::AddNodes(shard_id))>{tu_string!(i18n, cluster.add_storage_nodes)}</button>
@@ -104,6 +105,7 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
                         <th class="px-2">{tu_string!(i18n, common.port)}</th>
                         <th class="px-2">{tu_string!(i18n, cluster.role)}</th>
                         <th class="px-2">{tu_string!(i18n, cluster.lag_s)}</th>
+                        <th class="px-2">{tu_string!(i18n, cluster.sync)}</th>
                         <th class="px-2">{tu_string!(i18n, common.status)}</th>
                         <th class="px-2"></th>
                     </tr>
@@ -116,8 +118,9 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
                             <tr class="border-t border-slate-100" data-test="storage-node" data-address=format!("{}:{}", n.hostaddr, n.port)>
                                 <td class="px-2 font-mono">{n.hostaddr.clone()}</td>
                                 <td class="px-2 font-mono">{n.port}</td>
-                                <td class="px-2">{if n.primary { tu_string!(i18n, common.primary) } else { tu_string!(i18n, common.replica) }}</td>
-                                <td class="px-2">{n.lag_secs}</td>
+                                <td class="px-2" data-test="node-role">{if n.primary { tu_string!(i18n, common.primary) } else { tu_string!(i18n, common.replica) }}</td>
+                                <td class="px-2" data-test="node-lag">{n.lag_secs}</td>
+                                <td class="px-2">{if n.fullsync { tu_string!(i18n, switchover.fullsync) } else { tu_string!(i18n, switchover.asynchronous) }}</td>
                                 <td class="px-2" data-test="node-status">{n.status.clone()}</td>
                                 <td class="px-2 whitespace-nowrap">
                                     <ControlButtons instance=Instance::Storage { shard_id, host: n.hostaddr.clone(), port: n.port } status=n.status.clone() ctx=ctx/>

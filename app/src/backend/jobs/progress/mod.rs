@@ -88,6 +88,7 @@ pub fn steps(
             let host = format!("{}:{}", text("hostaddr"), text("port"));
             vec![step(StepKind::Run, 1, host, running)]
         }
+        "manual_switch" => named_steps(a, att.is_some(), status),
         _ => {
             let h = [a.get("storage_hosts"), a.get("computer_hosts")]
                 .into_iter()
@@ -108,7 +109,7 @@ pub fn steps(
 }
 
 fn step(kind: StepKind, index: u16, hosts: String, state: StepState) -> JobStep {
-    JobStep { kind, index, hosts, state, error: String::new() }
+    JobStep { kind, index, hosts, state, error: String::new(), name: String::new() }
 }
 
 /// `n` steps of one kind, all in the phase's state, each with its hosts when known.
@@ -116,6 +117,42 @@ fn phase(kind: StepKind, n: usize, state: StepState, hosts: Vec<Vec<String>>) ->
     (0..n)
         .map(|i| {
             step(kind, i as u16 + 1, hosts.get(i).map(|h| h.join(",")).unwrap_or_default(), state)
+        })
+        .collect()
+}
+
+/// Steps cluster_mgr names: `job_step` ("a, b, c"), the one named in `step` current and
+/// those before it done, as XPanel 1.2 reads a manual_switch (`standby_switch.vue`
+/// `getFStatus`); a failure fails the current step. One unnamed step until a memo lists
+/// them.
+fn named_steps(a: &Map<String, Value>, has_memo: bool, status: JobStatus) -> Vec<JobStep> {
+    let clean = |s: &str| s.split_whitespace().collect::<String>().chars().take(100).collect();
+    let names: Vec<String> = a
+        .get("job_step")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .split(',')
+        .map(clean)
+        .filter(|s: &String| !s.is_empty())
+        .take(MAX_STEPS)
+        .collect();
+    if names.is_empty() {
+        let state = if has_memo { StepState::Running } else { StepState::Waiting };
+        return vec![step(StepKind::Run, 1, String::new(), state)];
+    }
+    let current: Option<String> = a.get("step").and_then(Value::as_str).map(clean);
+    let at = current.and_then(|c| names.iter().position(|n| *n == c)).unwrap_or(0);
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let state = match i.cmp(&at) {
+                std::cmp::Ordering::Less => StepState::Done,
+                std::cmp::Ordering::Equal if status == JobStatus::Failed => StepState::Failed,
+                std::cmp::Ordering::Equal => StepState::Running,
+                std::cmp::Ordering::Greater => StepState::Waiting,
+            };
+            JobStep { name, ..step(StepKind::Named, i as u16 + 1, String::new(), state) }
         })
         .collect()
 }

@@ -1,0 +1,214 @@
+//! Switching a shard's primary over through the server functions the cluster page calls,
+//! against klustron-sim playing cluster_mgr 1.2 (1.0.2 has no manual_switch): the primary
+//! moves, the job shows cluster_mgr's named steps, the history lists the switch; every
+//! refusal the console foresees is answered before anything is sent, with its words; and
+//! who may do it.
+
+use crate::access_control::{call, create_user, user_client, user_id, OWN};
+use crate::common::*;
+use crate::node_control::running_demo;
+use app::api::cluster::ClusterDetail;
+use app::api::jobs::{JobStatus, StepKind, StepState};
+use app::api::switchover::SwitchoverPage;
+use app::domain::klustron::KlustronFailure;
+use app::error::AppError;
+use klustron_sim::Profile;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+async fn console_on(profile: Profile) -> SimApp {
+    let s = spawn_app_with_sim_as(Duration::from_millis(10), profile).await;
+    s.app.login_with_changed_password().await;
+    s
+}
+
+fn form(c: &ClusterDetail, target: &str, confirm: &str) -> Vec<(String, String)> {
+    let s = &c.shards[0];
+    pairs(&[
+        ("cluster_id", &c.id.to_string()),
+        ("shard_id", &s.id.to_string()),
+        ("target", target),
+        ("confirm", confirm),
+    ])
+}
+
+async fn switch(app: &TestApp, form: &[(String, String)]) -> reqwest::Response {
+    post(app, "/KunlunXPanel/api/clusters/switchover", form).await
+}
+
+async fn history(app: &TestApp, c: &ClusterDetail) -> SwitchoverPage {
+    let form = pairs(&[("cluster_id", &c.id.to_string()), ("page", "1")]);
+    let r = post(app, "/KunlunXPanel/api/clusters/switchovers", &form).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    reply(r).await
+}
+
+fn primary(c: &ClusterDetail) -> String {
+    let n = c.shards[0].nodes.iter().find(|n| n.primary).expect("a primary");
+    format!("{}:{}", n.hostaddr, n.port)
+}
+
+fn replicas(c: &ClusterDetail) -> Vec<String> {
+    let s = &c.shards[0];
+    s.nodes.iter().filter(|n| !n.primary).map(|n| format!("{}:{}", n.hostaddr, n.port)).collect()
+}
+
+#[tokio::test]
+async fn a_switchover_moves_the_primary_and_is_listed_in_the_history() {
+    let s = console_on(Profile::V1_2).await;
+    let c = running_demo(&s).await;
+    let (old, target) = (primary(&c), replicas(&c)[1].clone());
+    let shard = c.shards[0].name.clone();
+    assert_eq!(history(&s.app, &c).await.total, 0);
+
+    let r = switch(&s.app, &form(&c, &target, &shard)).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let j = wait_job(&s.app, r.json().await.unwrap()).await;
+    assert_eq!((j.status, j.job_type.as_str()), (JobStatus::Done, "manual_switch"), "{j:?}");
+    // cluster_mgr names the steps; all are done.
+    assert!(j.steps.len() > 1, "{:?}", j.steps);
+    assert!(j.steps.iter().all(|s| s.kind == StepKind::Named && s.state == StepState::Done));
+    assert!(j.steps.iter().all(|s| !s.name.is_empty()));
+
+    let after = cluster(&s.app, c.id).await;
+    assert_eq!(primary(&after), target);
+    let h = history(&s.app, &c).await;
+    assert_eq!((h.total, h.pages, h.entries.len()), (1, 1, 1));
+    let e = &h.entries[0];
+    assert_eq!((e.old_primary.as_str(), e.new_primary.as_str()), (old.as_str(), target.as_str()));
+    assert_eq!((e.ok, e.manual, e.shard_name.as_str()), (true, true, shard.as_str()));
+
+    // Without a target cluster_mgr picks (the page names its likely choice).
+    let r = switch(&s.app, &form(&after, "", &shard)).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await.status, JobStatus::Done);
+    assert_eq!(history(&s.app, &c).await.total, 2);
+}
+
+#[tokio::test]
+async fn every_refusal_is_answered_before_anything_is_sent() {
+    let s = console_on(Profile::V1_2).await;
+    let c = running_demo(&s).await;
+    let shard = c.shards[0].name.clone();
+    let replica = replicas(&c)[0].clone();
+    let (host, port) = replica.rsplit_once(':').unwrap();
+    sqlx::query("UPDATE shard_nodes SET sync_state = 'async' WHERE hostaddr = ? AND port = ?")
+        .bind(host)
+        .bind(port.parse::<i64>().unwrap())
+        .execute(s.sim.store().pool())
+        .await
+        .unwrap();
+    let jobs_before = s.sim.store().reader().job_log(1000, 0).await.unwrap().len();
+    let refused = |field: &str, message: &str| AppError::Validation {
+        field: field.into(),
+        message: message.into(),
+    };
+    let cases = [
+        (
+            primary(&c),
+            shard.clone(),
+            refused("target", "That node is already the primary (cluster_mgr: 70034)."),
+        ),
+        (
+            replica.clone(),
+            shard.clone(),
+            refused(
+                "target",
+                "That replica is not fullsync, so cluster_mgr would refuse it (70177).",
+            ),
+        ),
+        (
+            "10.9.9.9:1".into(),
+            shard.clone(),
+            refused("target", "No such storage node in this shard."),
+        ),
+        (
+            "not an address".into(),
+            shard.clone(),
+            refused("target", "Choose a replica of this shard as host:port, or none."),
+        ),
+        (
+            replicas(&c)[1].clone(),
+            "shard_x".into(),
+            refused("confirm", &format!("Type {shard} exactly to confirm")),
+        ),
+    ];
+    for (target, confirm, want) in cases {
+        let r = switch(&s.app, &form(&c, &target, &confirm)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{target}");
+        assert_eq!(app_error(r).await, want, "{target}");
+    }
+    assert_eq!(s.sim.store().reader().job_log(1000, 0).await.unwrap().len(), jobs_before);
+}
+
+#[tokio::test]
+async fn cluster_mgr_1_0_answers_that_it_has_no_such_job() {
+    let s = console_on(Profile::V1_0).await;
+    let c = running_demo(&s).await;
+    let r = switch(&s.app, &form(&c, "", &c.shards[0].name)).await;
+    assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(
+        app_error(r).await,
+        AppError::Klustron(KlustronFailure::Refused {
+            code: 70001,
+            info: "Unrecongnized job type".into()
+        })
+    );
+}
+
+#[tokio::test]
+async fn only_a_role_with_switchover_and_a_grant_on_this_cluster_may() {
+    let s = console_on(Profile::V1_2).await;
+    let c = running_demo(&s).await;
+    let cid = c.id.to_string();
+    let shard_id = c.shards[0].id.to_string();
+    let shard = c.shards[0].name.clone();
+    let args = [("cluster_id", cid.as_str()), ("shard_id", &shard_id), ("confirm", shard.as_str())];
+    let r = create(&s.app, &[("nick_name", "other"), ("shards", "1"), ("comps", "1")]).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let other = wait_job(&s.app, r.json().await.unwrap()).await.cluster_id.expect("other's id");
+
+    create_user(&s.app, "viewer", "read-only").await;
+    let viewer = user_client(&s.app, "viewer").await;
+    let r = call(&s.app, &viewer, "clusters/switchover", &args).await;
+    assert_eq!(
+        app_error(r).await,
+        AppError::Forbidden("the role read-only does not include “Switch over primaries”".into())
+    );
+
+    create_user(&s.app, "dba1", "DBA").await;
+    let me = user_id(&s.app, "dba1").await;
+    let other = other.to_string();
+    let grant = |cluster: &str| {
+        [
+            ("user_id", me.clone()),
+            ("cluster_id", cluster.to_owned()),
+            ("valid_from", "0".to_owned()),
+            ("valid_until", "0".to_owned()),
+        ]
+    };
+    let add_grant = |cluster: &str| {
+        let g = grant(cluster);
+        let app = &s.app;
+        async move {
+            let p: Vec<(&str, &str)> = g.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            assert_eq!(
+                call(app, &app.client, "system/add_grant", &p).await.status(),
+                StatusCode::OK
+            );
+        }
+    };
+    add_grant(&other).await;
+    let dba = user_client(&s.app, "dba1").await;
+    let r = call(&s.app, &dba, "clusters/switchover", &args).await;
+    assert_eq!(
+        app_error(r).await,
+        AppError::Forbidden(format!("no current grant for cluster {cid}"))
+    );
+
+    add_grant(&cid).await;
+    call(&s.app, &dba, "login", &[("username", "dba1"), ("password", OWN)]).await;
+    let r = call(&s.app, &dba, "clusters/switchover", &args).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await.status, JobStatus::Done);
+}
