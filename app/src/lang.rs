@@ -75,6 +75,9 @@ pub fn job_name(l: Locale, job_type: &str) -> String {
         T::DeleteNode => td_string!(l, job_type.delete_node),
         T::ControlInstance => td_string!(l, job_type.control_instance),
         T::ManualSwitch => td_string!(l, job_type.manual_switch),
+        T::SetNoswitch => td_string!(l, job_type.set_noswitch),
+        T::DelNoswitch => td_string!(l, job_type.del_noswitch),
+        T::ListNoswitch => td_string!(l, job_type.list_noswitch),
         T::GetStatus => td_string!(l, job_type.get_status),
     }
     .to_owned()

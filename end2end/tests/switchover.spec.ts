@@ -23,7 +23,7 @@ test("a switchover moves the primary and is listed in the history", async ({ pag
   await shard.getByTestId("switch-over").click();
   const dialog = page.getByTestId("switch-dialog");
   await expect(dialog).toContainText(`Current primary: ${oldPrimary}`);
-  await expect(dialog).toContainText("Let cluster_mgr choose (it would pick ");
+  await expect(dialog).toContainText("Let cluster_mgr choose (likely ");
   const options = dialog.getByTestId("target-option");
   await expect(options).toHaveCount(2);
   const target = (await options.nth(1).getAttribute("data-address"))!;
@@ -54,4 +54,36 @@ test("a switchover moves the primary and is listed in the history", async ({ pag
   await expect(steps.first()).toBeVisible();
   expect(await steps.count()).toBeGreaterThan(1);
   await expect(page.locator("[data-step^=named-][data-state=done]")).toHaveCount(await steps.count());
+});
+
+test("a no-switch window is shown on its shard and makes a switchover fail with cluster_mgr's reason", async ({ page, stack }) => {
+  test.setTimeout(120_000);
+  await demoReady(page.request, stack.control);
+  await loginReady(page);
+  await openRunningDemo(page);
+  await expect(page.getByTestId("noswitch-none")).toBeVisible();
+
+  const shard = page.getByTestId("shard").first();
+  const shardName = (await shard.locator("h3").innerText()).split(" ")[0];
+  const form = page.getByTestId("noswitch-form");
+  await form.getByTestId("noswitch-shard").selectOption({ label: shardName });
+  await form.getByTestId("noswitch-secs").fill("600");
+  await form.getByTestId("noswitch-add").click();
+  await expect(page.getByTestId("noswitch-row")).toHaveCount(1);
+  await expect(page.getByTestId("noswitch-row")).toContainText(shardName);
+  await expect(shard.getByTestId("noswitch-badge")).toBeVisible();
+
+  await shard.getByTestId("switch-over").click();
+  const dialog = page.getByTestId("switch-dialog");
+  await expect(dialog.getByTestId("switch-noswitch")).toContainText("cluster_mgr will refuse a switchover (70014)");
+  await dialog.getByTestId("confirm-input").fill(shardName);
+  await dialog.getByTestId("switch-submit").click();
+  const banner = page.getByTestId("job-banner");
+  await expect(banner).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
+  await expect(banner).toContainText("Manual Noswitch Node Exist");
+
+  // Deleting the window lifts it.
+  await page.getByTestId("noswitch-delete").click();
+  await expect(page.getByTestId("noswitch-none")).toBeVisible();
+  await expect(shard.getByTestId("noswitch-badge")).toHaveCount(0);
 });

@@ -134,6 +134,30 @@ impl ClusterMgr {
         }
     }
 
+    /// Sends a job cluster_mgr answers at once (`job_type.is_sync()`) and returns the
+    /// reply's attachment. A reply with `status` `failed` or a non-zero code is a
+    /// refusal. `idempotent`: a read, which may be sent again if the leader moved.
+    pub async fn call<J: Job>(
+        &self,
+        user: &str,
+        job: &J,
+        idempotent: bool,
+    ) -> Result<serde_json::Map<String, Value>, ClientError> {
+        let paras = serde_json::to_value(job).map_err(|e| {
+            ClientError::Malformed(format!("cannot encode {}: {e}", J::TYPE.as_str()))
+        })?;
+        if let Some(field) = first_non_string(&paras, "") {
+            return Err(ClientError::NotString(field));
+        }
+        let env = envelope(J::TYPE, "", user, paras, now_ms());
+        let reply = self.emit(&env, idempotent).await?;
+        match reply.status {
+            Status::Failed => Err(rejected(&reply)),
+            _ if reply.error_code != 0 => Err(rejected(&reply)),
+            _ => Ok(reply.attachment),
+        }
+    }
+
     /// Asks where job `id` stands.
     pub async fn status(&self, id: &JobId) -> Result<JobReport, ClientError> {
         let env = envelope(

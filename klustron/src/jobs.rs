@@ -273,3 +273,61 @@ impl Job for ManualSwitch {
 pub fn ip_port(host: &str, port: u16) -> String {
     format!("{host}_{port}")
 }
+
+/// The clusters a no-switch window covers: one, or every one (`"all"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusterScope {
+    All,
+    One(u32),
+}
+
+impl Serialize for ClusterScope {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ClusterScope::All => s.serialize_str("all"),
+            ClusterScope::One(id) => s.collect_str(id),
+        }
+    }
+}
+
+/// `set_noswitch`: no switchover of the cluster's shards (or one shard) for `timeout`
+/// seconds. `type` is always `"1"` in every client seen (its meaning is in no source).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetNoswitch {
+    pub cluster_id: ClusterScope,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_as_str")]
+    pub shard_id: Option<u32>,
+    #[serde(serialize_with = "as_str")]
+    pub timeout: u32,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+impl Job for SetNoswitch {
+    const TYPE: JobType = JobType::SetNoswitch;
+}
+
+impl SetNoswitch {
+    pub fn new(cluster_id: ClusterScope, shard_id: Option<u32>, timeout: u32) -> Self {
+        Self { cluster_id, shard_id, timeout, kind: "1" }
+    }
+}
+
+/// `del_noswitch`: ends the window set for the same cluster (or all) and shard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DelNoswitch {
+    pub cluster_id: ClusterScope,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_as_str")]
+    pub shard_id: Option<u32>,
+}
+impl Job for DelNoswitch {
+    const TYPE: JobType = JobType::DelNoswitch;
+}
+
+/// `list_noswitch`: every window, as `attachment.value` (XPanel always asks for all).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListNoswitch {
+    pub cluster_id: ClusterScope,
+}
+impl Job for ListNoswitch {
+    const TYPE: JobType = JobType::ListNoswitch;
+}

@@ -198,6 +198,19 @@ async fn every_job_body_matches_its_source() {
     )
     .await
     .unwrap();
+    // The no-switch jobs are answered at once; the recorder answers them "accept",
+    // which `call` takes as an answer without a refusal.
+    cm.call("zhangsan", &SetNoswitch::new(ClusterScope::One(3), Some(5), 600), false)
+        .await
+        .unwrap();
+    cm.call(
+        "super_dba",
+        &DelNoswitch { cluster_id: ClusterScope::One(3), shard_id: Some(5) },
+        false,
+    )
+    .await
+    .unwrap();
+    cm.call("super_dba", &ListNoswitch { cluster_id: ClusterScope::All }, true).await.unwrap();
     cm.status(&JobId::parse("17").unwrap()).await.unwrap();
 
     let seen = seen.lock().unwrap().clone();
@@ -215,6 +228,9 @@ async fn every_job_body_matches_its_source() {
         "delete_node",
         "control_instance",
         "manual_switch",
+        "set_noswitch",
+        "del_noswitch",
+        "list_noswitch",
         "get_status",
     ];
     assert_eq!(seen.len(), names.len());

@@ -74,9 +74,30 @@ pub enum JobType {
     /// string is not in `meta_info.cc`); the shape is XPanel 1.2's and cluster_mgr's
     /// 1.1.2 test body's (`manual_switch.test`).
     ManualSwitch,
+    /// No-switch windows: cluster_mgr does not switch a covered shard's primary over,
+    /// neither by itself nor when asked (70014). Answered at once (sync), 1.1+ only;
+    /// shapes from XPanel 1.2 `cluster/noswitch.vue` and cluster_mgr's 1.1.2
+    /// `set_noswitch.test`.
+    SetNoswitch,
+    DelNoswitch,
+    ListNoswitch,
     GetStatus,
 }
 words!(JobType);
+
+impl JobType {
+    /// Answered in the reply itself, with no job to follow (`SyncMission`; XPanel never
+    /// polls after the no-switch jobs).
+    pub fn is_sync(self) -> bool {
+        matches!(
+            self,
+            JobType::SetNoswitch
+                | JobType::DelNoswitch
+                | JobType::ListNoswitch
+                | JobType::GetStatus
+        )
+    }
+}
 
 /// `control_instance`'s `control`: what to do with the instance. cluster_mgr compares
 /// the word exactly and fails the job with "control type error" for any other
@@ -202,6 +223,9 @@ mod tests {
                 "delete_node",
                 "control_instance",
                 "manual_switch",
+                "set_noswitch",
+                "del_noswitch",
+                "list_noswitch",
                 "get_status"
             ]
         );

@@ -11,6 +11,7 @@ pub mod clusters;
 pub mod instances;
 pub mod jobs;
 pub mod machines;
+pub mod noswitch;
 pub mod operations;
 pub mod overview;
 pub mod preferences;

@@ -11,16 +11,20 @@ use crate::{
 use leptos::prelude::*;
 
 /// Switches shard `shard_id`'s primary over to `target` (`host:port`; empty: cluster_mgr
-/// picks); `confirm` must be the shard's name.
+/// picks); `confirm` must be the shard's name, and `primary` (`host:port`), when given,
+/// the primary the page showed: if it has changed since, nothing is sent.
 #[server(endpoint = "clusters/switchover")]
 pub async fn switch_over(
     cluster_id: i64,
     shard_id: i64,
     #[server(default)] target: String,
     #[server(default)] confirm: String,
+    #[server(default)] primary: String,
 ) -> Result<i64, AppError> {
     let who = guard::require(Privilege::Switchover, Some(cluster_id)).await?;
-    switchover::submit(&who, cluster_id, shard_id, &target, &confirm).await
+    let asked =
+        switchover::Asked { shard_id, target: &target, confirm: &confirm, primary: &primary };
+    switchover::submit(&who, cluster_id, asked).await
 }
 
 /// Page `page` (from 1) of cluster `cluster_id`'s switchovers, newest first.

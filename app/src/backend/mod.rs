@@ -6,6 +6,7 @@ pub mod clusters;
 pub mod jobs;
 pub mod klustron;
 pub mod locale;
+pub mod noswitch;
 pub mod state;
 pub mod store;
 pub mod switchover;

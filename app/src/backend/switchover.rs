@@ -11,19 +11,28 @@ use crate::domain::cluster_view::confirm_mismatch;
 use crate::domain::switchover::{address, SwitchoverEntry, SwitchoverPage, HISTORY_PAGE};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::lang::fill;
 
-/// Checks the switchover of shard `shard_id` to `target` (`host:port`, or empty for
-/// cluster_mgr's pick) against the cluster as the metadata has it now, checks the typed
-/// shard name, and submits it.
+/// What the page asked for: the shard, the target (`host:port`, or empty for
+/// cluster_mgr's pick), the typed shard name, and the primary it showed (may be empty).
+pub struct Asked<'a> {
+    pub shard_id: i64,
+    pub target: &'a str,
+    pub confirm: &'a str,
+    pub primary: &'a str,
+}
+
+/// Checks the switchover against the cluster as the metadata has it now (the primary the
+/// page showed must still be the primary: a failover may have happened meanwhile),
+/// checks the typed shard name, and submits it.
 pub async fn submit(
     who: &CurrentSession,
     cluster_id: i64,
-    shard_id: i64,
-    target: &str,
-    confirm: &str,
+    asked: Asked<'_>,
 ) -> Result<i64, AppError> {
     let l = request_locale();
-    let target = match target.trim() {
+    let shard_id = asked.shard_id;
+    let target = match asked.target.trim() {
         "" => None,
         t => Some(
             parse_address(t)
@@ -34,8 +43,13 @@ pub async fn submit(
     let switch = c
         .check_switch(shard_id, target.as_ref().map(|(h, p)| (h.as_str(), *p)))
         .map_err(|r| AppError::invalid("target", r.message(l)))?;
+    let now = format!("{}:{}", switch.primary.hostaddr, switch.primary.port);
+    if !asked.primary.trim().is_empty() && asked.primary.trim() != now {
+        let m = fill!(td_string!(l, switchover.primary_moved), node = now);
+        return Err(AppError::invalid("target", m));
+    }
     let shard = c.shard(shard_id).map(|s| s.name.clone()).unwrap_or_default();
-    if confirm.trim() != shard {
+    if shard.is_empty() || asked.confirm.trim() != shard {
         return Err(AppError::invalid("confirm", confirm_mismatch(l, &shard)));
     }
     let job = ManualSwitch {

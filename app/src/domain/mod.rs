@@ -11,6 +11,7 @@ pub mod job;
 pub mod klustron;
 pub mod machine;
 pub mod node_control;
+pub mod noswitch;
 pub mod password;
 pub mod switchover;
 pub mod user_name;

@@ -56,11 +56,11 @@ impl MetaDb {
         let cols: Vec<String> =
             STEP_COLUMNS.iter().map(|c| format!("CAST({c} AS CHAR) AS {c}")).collect();
         let sql = format!(
-            "SELECT {} FROM rbr_consfailover WHERE taskid IN ({}) ORDER BY id",
+            "SELECT {} FROM rbr_consfailover WHERE cluster_id = ? AND taskid IN ({}) ORDER BY id",
             cols.join(", "),
             placeholders(tasks.len())
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).bind(cluster_id);
         for t in &tasks {
             q = q.bind(t.clone());
         }
@@ -69,12 +69,19 @@ impl MetaDb {
             .iter()
             .map(|t| Switchover { taskid: t.clone(), shard_id: 0, manual: true, steps: vec![] })
             .collect();
+        // `sw_type` from the first row that has one; a task without is taken as manual.
+        let mut typed: Vec<&str> = Vec::new();
         for r in &rows {
             let Some(s) = out.iter_mut().find(|s| s.taskid == text(r, "taskid")) else {
                 continue;
             };
             s.shard_id = int(r, "shard_id");
-            s.manual = sw_type(&text(r, "consfailover_msg")).is_none_or(|t| t != "failover");
+            if !typed.contains(&s.taskid.as_str()) {
+                if let Some(t) = sw_type(&text(r, "consfailover_msg")) {
+                    s.manual = t != "failover";
+                    typed.push(tasks.iter().find(|x| **x == s.taskid).map_or("", |x| x.as_str()));
+                }
+            }
             let code = text(r, "err_code");
             s.steps.push(SwitchoverStep {
                 step: text(r, "step"),

@@ -163,6 +163,11 @@ fn mutations(cluster: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> 
                 ("confirm", "shard_1".into()),
             ],
         ),
+        (
+            "noswitch/set",
+            vec![("cluster_id", c.clone()), ("shard_id", "1".into()), ("secs", "600".into())],
+        ),
+        ("noswitch/delete", vec![("cluster_id", c.clone()), ("shard_id", "1".into())]),
         ("system/get", vec![]),
         (
             "system/create_user",

@@ -9,6 +9,7 @@ use crate::common::*;
 use crate::node_control::running_demo;
 use app::api::cluster::ClusterDetail;
 use app::api::jobs::{JobStatus, StepKind, StepState};
+use app::api::noswitch::NoSwitchView;
 use app::api::switchover::SwitchoverPage;
 use app::domain::klustron::KlustronFailure;
 use app::error::AppError;
@@ -138,6 +139,18 @@ async fn every_refusal_is_answered_before_anything_is_sent() {
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{target}");
         assert_eq!(app_error(r).await, want, "{target}");
     }
+    // The primary the page showed is no longer the primary (a failover meanwhile).
+    let mut moved = form(&c, "", &shard);
+    moved.push(("primary".into(), "10.0.0.99:1".into()));
+    let r = switch(&s.app, &moved).await;
+    let now = primary(&c);
+    assert_eq!(
+        app_error(r).await,
+        refused(
+            "target",
+            &format!("The primary has changed since this page was loaded: it is now {now}. Reload the page and check again.")
+        )
+    );
     assert_eq!(s.sim.store().reader().job_log(1000, 0).await.unwrap().len(), jobs_before);
 }
 
@@ -211,4 +224,78 @@ async fn only_a_role_with_switchover_and_a_grant_on_this_cluster_may() {
     let r = call(&s.app, &dba, "clusters/switchover", &args).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await.status, JobStatus::Done);
+}
+
+async fn windows(app: &TestApp, c: &ClusterDetail) -> NoSwitchView {
+    let r =
+        post(app, "/KunlunXPanel/api/noswitch/list", &pairs(&[("cluster_id", &c.id.to_string())]))
+            .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    reply(r).await
+}
+
+#[tokio::test]
+async fn a_no_switch_window_makes_a_switchover_fail_with_cluster_mgrs_reason() {
+    let s = console_on(Profile::V1_2).await;
+    let c = running_demo(&s).await;
+    let (cid, shard) = (c.id.to_string(), c.shards[0].id.to_string());
+    let v = windows(&s.app, &c).await;
+    assert!(v.supported && v.windows.is_empty(), "{v:?}");
+
+    // Refused before anything is sent: a length out of range, a shard of no cluster.
+    let set = |shard: &str, secs: &str| {
+        pairs(&[("cluster_id", &cid), ("shard_id", shard), ("secs", secs)])
+    };
+    let r = post(&s.app, "/KunlunXPanel/api/noswitch/set", &set(&shard, "0")).await;
+    assert_eq!(
+        app_error(r).await,
+        AppError::Validation {
+            field: "secs".into(),
+            message: "A whole number from 1 to 2592000 seconds".into()
+        }
+    );
+    let r = post(&s.app, "/KunlunXPanel/api/noswitch/set", &set("9999", "600")).await;
+    assert_eq!(
+        app_error(r).await,
+        AppError::Validation {
+            field: "shard_id".into(),
+            message: "No such shard in this cluster.".into()
+        }
+    );
+
+    let r = post(&s.app, "/KunlunXPanel/api/noswitch/set", &set(&shard, "600")).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let v = windows(&s.app, &c).await;
+    assert_eq!(v.windows.len(), 1);
+    let w = &v.windows[0];
+    assert_eq!((w.cluster_id, w.shard_id), (Some(c.id), Some(c.shards[0].id)));
+    assert!((v.now + 590..=v.now + 610).contains(&w.expires_at), "{w:?} at {}", v.now);
+
+    // The switch is submitted and cluster_mgr refuses it, with its code and words.
+    let r = switch(&s.app, &form(&c, &replicas(&c)[0], &c.shards[0].name)).await;
+    let j = wait_job(&s.app, r.json().await.unwrap()).await;
+    assert_eq!((j.status, j.error_code), (JobStatus::Failed, Some(70014)), "{j:?}");
+    assert!(j.error.contains("Manual Noswitch Node Exist"), "{}", j.error);
+    assert_eq!(primary(&cluster(&s.app, c.id).await), primary(&c));
+
+    let del = pairs(&[("cluster_id", &cid), ("shard_id", &shard)]);
+    let r = post(&s.app, "/KunlunXPanel/api/noswitch/delete", &del).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert!(windows(&s.app, &c).await.windows.is_empty());
+    let r = switch(&s.app, &form(&c, &replicas(&c)[0], &c.shards[0].name)).await;
+    assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await.status, JobStatus::Done);
+
+    let store = app::backend::store::Store::open_in(&s.app.data_dir).await.unwrap();
+    let (audit, _) = store.audit_page(&Default::default(), 100, 0).await.unwrap();
+    for action in ["set_noswitch", "del_noswitch"] {
+        assert!(audit.iter().any(|a| a.action == action && a.target.contains("shard")), "{action}");
+    }
+}
+
+#[tokio::test]
+async fn cluster_mgr_1_0_has_no_no_switch_windows() {
+    let s = console_on(Profile::V1_0).await;
+    let c = running_demo(&s).await;
+    let v = windows(&s.app, &c).await;
+    assert!(!v.supported && v.windows.is_empty());
 }

@@ -18,8 +18,9 @@
 //! Inferred here, and said so in docs/ARCHITECTURE.md: the step names (no source shows
 //! them), which check raises which code, which replica cluster_mgr picks when none is
 //! assigned (an active fullsync replica with the least lag: 70020 "Assign Host No
-//! Maximum GTIDS" says it wants the most advanced one), and a `Fail` row for a refusal
-//! of the consfailover engine (the only `step` value cluster_mgr's tests query).
+//! Maximum GTIDS" says it wants the most advanced one), a `Fail` row for a refusal of
+//! the consfailover engine (the only `step` value cluster_mgr's tests query), and a
+//! no-switch window (engine/noswitch.rs) refusing the switch there, with 70014.
 
 use std::sync::Arc;
 
@@ -174,6 +175,9 @@ async fn shard_nodes(e: &Engine, cluster_id: i64, shard_id: i64) -> anyhow::Resu
 async fn run(e: &Arc<Engine>, sw: Switch) -> anyhow::Result<()> {
     let taskid = (1000 + sw.id).to_string();
     let target = match &sw.assign {
+        _ if e.in_noswitch_window(sw.cluster_id, sw.shard_id) => {
+            Err(codes::CF_MANUAL_NOSWITCH_NODE)
+        }
         Some(a) if !a.active => Err(codes::CF_ASSIGN_HOST_NOT_ALIVE),
         Some(a) if !a.fullsync => Err(codes::CF_ASSIGN_HOST_FSYNC_STATE),
         Some(a) => Ok(a),
@@ -197,6 +201,14 @@ async fn run(e: &Arc<Engine>, sw: Switch) -> anyhow::Result<()> {
         e.store.write_job(sw.id, "ongoing", &memo(codes::OK, step, json!({}))).await?;
         e.install_time(1).await;
         if step == "switch_primary" {
+            // Another switch may have moved the primary since this one was set up.
+            let now = shard_nodes(e, sw.cluster_id, sw.shard_id).await?;
+            let still = now.iter().any(|n| n.source && n.ip_port() == sw.master.ip_port());
+            if !still {
+                let code = codes::MANUAL_SW_MASTER_HOSTADDR_STATE_ERROR;
+                row(e, &sw, &taskid, "Fail", &new, Some(code)).await?;
+                return e.store.write_job(sw.id, "failed", &memo(code, step, json!({}))).await;
+            }
             swap(e, &sw, target).await?;
         }
         // The last row carries the task's result (XPanel's history reads it there).

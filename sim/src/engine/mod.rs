@@ -20,6 +20,7 @@ mod delete_cluster;
 mod machines;
 mod manual_switch;
 mod nodes;
+mod noswitch;
 mod other_mission;
 mod phases;
 mod remove;
@@ -55,6 +56,8 @@ pub struct Engine {
     /// The last cluster number handed out (`g_inc_cluster_id`, create_cluster.cc): two
     /// creates set up back to back get different names.
     pub(crate) last_cluster: Mutex<i64>,
+    /// The no-switch windows (engine/noswitch.rs), kept by cluster_mgr, not in a table.
+    noswitch: Mutex<Vec<noswitch::Window>>,
 }
 
 struct Process {
@@ -108,6 +111,7 @@ impl Engine {
             process: Mutex::default(),
             crashes,
             last_cluster: Mutex::new(0),
+            noswitch: Mutex::default(),
         })
     }
 
@@ -253,6 +257,8 @@ impl Engine {
             Some(t) if !self.profile.knows(t) => {
                 return Some(wire::refusal(codes::EFAIL.0, "Unrecongnized job type"))
             }
+            // Answered at once, no job row (`SyncMission`).
+            Some(t) if t.is_sync() => return Some(self.noswitch(t, &doc)),
             Some(t) => t,
             None => return Some(wire::refusal(codes::EFAIL.0, "Unrecongnized job type")),
         };
@@ -335,7 +341,7 @@ impl Engine {
             T::ControlInstance => other_mission::set_up_control_instance(self, id, paras).await,
             T::ManualSwitch => manual_switch::set_up_manual_switch(self, id, paras).await,
             // Answered before a job exists.
-            T::GetStatus => Ok(Setup::Over),
+            T::GetStatus | T::SetNoswitch | T::DelNoswitch | T::ListNoswitch => Ok(Setup::Over),
         }
     }
 
@@ -361,7 +367,12 @@ impl Engine {
             T::DeleteShard => codes::DELETE_SHARD_QUEST_LOST_PARAS,
             T::DeleteComp => codes::DELETE_COMPUTER_QUEST_LOST_PARAS,
             T::ManualSwitch => codes::JOB_PARAMS_LOST_SHARD_ID,
-            T::DeleteNode | T::ControlInstance | T::GetStatus => codes::DEL_NODE_QUEST_LOST_PARAS,
+            T::DeleteNode
+            | T::ControlInstance
+            | T::GetStatus
+            | T::SetNoswitch
+            | T::DelNoswitch
+            | T::ListNoswitch => codes::DEL_NODE_QUEST_LOST_PARAS,
         };
         if let Err(e) = self.fail(id, code, json!({})).await {
             tracing::error!(error = %e, "could not record a refusal");

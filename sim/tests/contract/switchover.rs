@@ -144,3 +144,63 @@ async fn refusals_carry_the_codes_of_the_error_table() {
     })
     .await;
 }
+
+/// day2-jobs.md §5: the no-switch jobs are answered at once; a window in force makes a
+/// switchover of a covered shard fail with 70014; deleting it lets the switch through.
+#[tokio::test]
+async fn a_no_switch_window_refuses_switchovers_until_it_is_deleted() {
+    let old = sqlite_sim_as(Profile::V1_0).await;
+    match old.client.call("u", &ListNoswitch { cluster_id: ClusterScope::All }, true).await {
+        Err(ClientError::Rejected { code: 70001, info }) => {
+            assert_eq!(info, "Unrecongnized job type")
+        }
+        other => panic!("{other:?}"),
+    }
+    on_1_2(|t| async move {
+        t.add_machines(&["10.0.0.11", "10.0.0.12"], &["10.0.0.21"]).await;
+        let cid = running_cluster(&t, "sw", 1, 2).await;
+        let (shard, primary, replicas) = roles(&t, cid).await;
+        let scope = ClusterScope::One(cid as u32);
+        let set = SetNoswitch::new(scope, Some(shard as u32), 600);
+        t.client.call("super_dba", &set, false).await.unwrap();
+        let list = ListNoswitch { cluster_id: ClusterScope::All };
+        let att = t.client.call("super_dba", &list, true).await.unwrap();
+        let value = att["value"].as_array().unwrap();
+        assert_eq!(value.len(), 1, "{}: {att:?}", t.label);
+        assert_eq!(value[0]["cluster_id"], cid.to_string());
+        assert_eq!(value[0]["shard_id"], shard.to_string());
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+                as i64;
+        let expires = value[0]["param"]["timestamp"].as_i64().unwrap();
+        assert!((now + 590..=now + 610).contains(&expires), "{expires} vs {now}");
+
+        let r = t.run(&switch(cid, shard, &primary, Some(&replicas[0]))).await;
+        assert_eq!(failed_with(&t, &r.state, 70014), "Manual Noswitch Node Exist");
+        let history = t.sim.store().reader().switchovers(cid, 10, 0).await.unwrap();
+        assert_eq!((history.len(), history[0].steps[0].step.as_str()), (1, "Fail"));
+
+        // A timeout that is not a number is refused with 1.0.2's sync-failure shape.
+        let mut bad = serde_json::to_value(&set).unwrap();
+        bad["timeout"] = json!("ten");
+        match t.client.call("super_dba", &RawSet(bad), false).await {
+            Err(ClientError::Rejected { code: 0, info }) => assert_eq!(info, "OK"),
+            other => panic!("{other:?}"),
+        }
+
+        let del = DelNoswitch { cluster_id: scope, shard_id: Some(shard as u32) };
+        t.client.call("super_dba", &del, false).await.unwrap();
+        let att = t.client.call("super_dba", &list, true).await.unwrap();
+        assert_eq!(att["value"], json!([]));
+        t.run_ok(&switch(cid, shard, &primary, Some(&replicas[0]))).await;
+    })
+    .await;
+}
+
+/// A set_noswitch whose paras are given as JSON.
+#[derive(serde::Serialize)]
+#[serde(transparent)]
+struct RawSet(Value);
+impl Job for RawSet {
+    const TYPE: JobType = JobType::SetNoswitch;
+}

@@ -45,6 +45,10 @@ pub async fn submit<J: Job>(
     job: &J,
 ) -> Result<i64, AppError> {
     let k = state.klustron.clone().ok_or(AppError::NotConfigured)?;
+    // A sync job is answered in its reply: there would be nothing to follow.
+    if J::TYPE.is_sync() {
+        return Err(AppError::Internal);
+    }
     let job_type = J::TYPE.as_str();
     let params = redact(serde_json::to_value(job).map_err(|_| AppError::Internal)?);
     let stamp = klustron::client::now_ms();

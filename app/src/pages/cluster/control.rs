@@ -116,7 +116,7 @@ pub(super) fn ControlDialog(
             <p class="min-h-5 text-sm text-red-700" role="alert" data-test="control-error">{move || error.get().map(|e| e.message(i18n.get_locale_untracked()))}</p>
             <div class="flex gap-2">
                 <button type="submit" class="rounded bg-sky-800 px-3 py-1 text-white disabled:opacity-40" data-test="control-submit"
-                    disabled=move || !ready() on:click=submit>{control_label(l, control)}</button>
+                    disabled=move || !ready() || storage.pending().get() || comp.pending().get() on:click=submit>{control_label(l, control)}</button>
                 <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>{tu_string!(i18n, cluster.cancel)}</button>
             </div>
         </form>

@@ -10,6 +10,7 @@ use crate::api::cluster::{
 };
 use crate::api::cluster_create::{offered_machines, OfferedMachine};
 use crate::api::instances::{ControlCompNode, ControlStorageNode};
+use crate::api::noswitch::{noswitch_list, NoSwitchView, NoSwitchWindow};
 use crate::components::focus::focus_while_open;
 use crate::components::job::JobBanner;
 use crate::components::list::ErrorBox;
@@ -28,12 +29,14 @@ mod add;
 mod control;
 mod delete;
 mod nodes;
+mod noswitch;
 mod switchover;
 
 use add::{AddForm, AddKind};
 use control::{ControlButtons, ControlDialog};
 use delete::ConfirmDelete;
 use nodes::{CompRow, ShardCard};
+use noswitch::{NoSwitchBadge, NoSwitchSection};
 use switchover::{SwitchButton, SwitchDialog, SwitchoverHistory};
 
 /// What the panel under the header shows.
@@ -87,6 +90,14 @@ impl Doomed {
 struct Ctx {
     panel: RwSignal<Panel>,
     job: RwSignal<Option<i64>>,
+    /// Bumped when a job of this page ends or a setting changes: the page reloads.
+    reload: RwSignal<u32>,
+    /// The no-switch windows covering the cluster, as cluster_mgr lists them.
+    noswitch: Resource<Result<NoSwitchView, AppError>>,
+    /// The same windows once loaded, and the server's clock then, for the shard cards
+    /// and the switchover dialog.
+    windows: RwSignal<Vec<NoSwitchWindow>>,
+    now: RwSignal<i64>,
 }
 
 #[component]
@@ -96,7 +107,21 @@ pub fn ClusterPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let reload = RwSignal::new(0u32);
     let cluster = Resource::new(move || (id(), reload.get()), |(id, _)| get_cluster(id));
-    let ctx = Ctx { panel: RwSignal::new(Panel::None), job: RwSignal::new(None) };
+    let noswitch = Resource::new(move || (id(), reload.get()), |(id, _)| noswitch_list(id));
+    let ctx = Ctx {
+        panel: RwSignal::new(Panel::None),
+        job: RwSignal::new(None),
+        reload,
+        noswitch,
+        windows: RwSignal::new(Vec::new()),
+        now: RwSignal::new(0),
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = noswitch.get() {
+            ctx.now.set(v.now);
+            ctx.windows.set(v.windows);
+        }
+    });
     let on_end = Callback::new(move |_ok: bool| reload.update(|n| *n += 1));
     view! {
         <p class="text-sm"><a class="text-sky-700 underline" href=paths::CLUSTERS>{tu_string!(i18n, common.clusters)}</a></p>
@@ -180,6 +205,7 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
         </table>
         <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.shards_n), n = c.shards.len())}</h2>
         {c.shards.iter().cloned().map(|s| view! { <ShardCard s=s c=c.clone() ctx=ctx/> }).collect_view()}
+        <NoSwitchSection c=c.clone() ctx=ctx/>
         <h2 class="mt-6 font-semibold">{tu_string!(i18n, common.topology)}</h2>
         <TopologyView topology=Topology::from(&c)/>
     }

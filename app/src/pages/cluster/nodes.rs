@@ -88,6 +88,7 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
         <section class="mt-2 rounded border border-slate-200 bg-white p-3" data-test="shard" data-shard-id=s.id>
             <div class="flex flex-wrap items-center justify-between gap-2">
                 <h3 class="font-medium">{fill!(tu_string!(i18n, cluster.shard_heading), name = s.name, nodes = nodes, sync = s.sync_num)}</h3>
+                <NoSwitchBadge cluster_id=c.id shard_id=shard_id ctx=ctx/>
                 <div class="flex gap-2 text-sm">
                     <SwitchButton c=c.clone() shard_id=shard_id ctx=ctx/>
                     <button type="button" class="underline disabled:text-slate-400" data-test="add-nodes"

@@ -5,6 +5,7 @@
 use super::*;
 use crate::api::switchover::{switchovers, SwitchOver};
 use crate::components::list::Pager;
+use crate::components::local_time::LocalTime;
 use crate::domain::switchover::{can_take_over, likely_pick};
 
 /// The shard's "switch over" button, disabled with cluster_mgr's reason when no replica
@@ -49,12 +50,14 @@ pub(super) fn SwitchDialog(c: ClusterDetail, ctx: Ctx, shard_id: i64) -> impl In
     let cluster_id = c.id;
     let word = shard.name.clone();
     let w = word.clone();
+    let shown = primary.clone().unwrap_or_default();
     let submit = move |_| {
         action.dispatch(SwitchOver {
             cluster_id,
             shard_id,
             target: target.get_untracked(),
             confirm: typed.get_untracked(),
+            primary: shown.clone(),
         });
     };
     let replicas = shard.nodes.iter().filter(|n| !n.primary).cloned().collect::<Vec<_>>();
@@ -64,6 +67,14 @@ pub(super) fn SwitchDialog(c: ClusterDetail, ctx: Ctx, shard_id: i64) -> impl In
             on:keydown=move |ev| if ev.key() == "Escape" { ctx.panel.set(Panel::None) }>
             <h2 id="switch-title" class="font-semibold">{fill!(td_string!(l, switchover.title), shard = shard.name)}</h2>
             <p class="text-sm">{fill!(td_string!(l, switchover.current), node = primary.unwrap_or_default())}</p>
+            {move || super::noswitch::covering(ctx, cluster_id, shard_id).map(|w| {
+                let (before, after) = super::noswitch::split(td_string!(l, noswitch.covers_shard));
+                view! {
+                    <p class="mt-1 text-sm font-medium text-amber-900" data-test="switch-noswitch">
+                        {before}<LocalTime unix_secs=w.expires_at/>{after}
+                    </p>
+                }
+            })}
             <fieldset class="mt-2 space-y-1 text-sm">
                 <label class="flex items-center gap-2">
                     <input type="radio" name="target" value="" checked=true data-test="target-auto"
@@ -95,7 +106,7 @@ pub(super) fn SwitchDialog(c: ClusterDetail, ctx: Ctx, shard_id: i64) -> impl In
             <p class="min-h-5 text-sm text-red-700" role="alert" data-test="switch-error">{move || error.get().map(|e| e.message(i18n.get_locale_untracked()))}</p>
             <div class="flex gap-2">
                 <button type="submit" class="rounded bg-sky-800 px-3 py-1 text-white disabled:opacity-40" data-test="switch-submit"
-                    disabled=move || typed.get().trim() != w on:click=submit>{tu_string!(i18n, switchover.button)}</button>
+                    disabled=move || typed.get().trim() != w || action.pending().get() on:click=submit>{tu_string!(i18n, switchover.button)}</button>
                 <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>{tu_string!(i18n, cluster.cancel)}</button>
             </div>
         </form>

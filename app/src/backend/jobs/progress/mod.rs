@@ -88,7 +88,7 @@ pub fn steps(
             let host = format!("{}:{}", text("hostaddr"), text("port"));
             vec![step(StepKind::Run, 1, host, running)]
         }
-        "manual_switch" => named_steps(a, att.is_some(), status),
+        "manual_switch" => named_steps(a, att.is_some(), status, before),
         _ => {
             let h = [a.get("storage_hosts"), a.get("computer_hosts")]
                 .into_iter()
@@ -123,9 +123,15 @@ fn phase(kind: StepKind, n: usize, state: StepState, hosts: Vec<Vec<String>>) ->
 
 /// Steps cluster_mgr names: `job_step` ("a, b, c"), the one named in `step` current and
 /// those before it done, as XPanel 1.2 reads a manual_switch (`standby_switch.vue`
-/// `getFStatus`); a failure fails the current step. One unnamed step until a memo lists
-/// them.
-fn named_steps(a: &Map<String, Value>, has_memo: bool, status: JobStatus) -> Vec<JobStep> {
+/// `getFStatus`); a failure fails the current step. A `step` that is not in the list
+/// (untrusted input) leaves the current step where it was seen last. One unnamed step
+/// until a memo lists them.
+fn named_steps(
+    a: &Map<String, Value>,
+    has_memo: bool,
+    status: JobStatus,
+    before: &Progress,
+) -> Vec<JobStep> {
     let clean = |s: &str| s.split_whitespace().collect::<String>().chars().take(100).collect();
     let names: Vec<String> = a
         .get("job_step")
@@ -141,7 +147,11 @@ fn named_steps(a: &Map<String, Value>, has_memo: bool, status: JobStatus) -> Vec
         return vec![step(StepKind::Run, 1, String::new(), state)];
     }
     let current: Option<String> = a.get("step").and_then(Value::as_str).map(clean);
-    let at = current.and_then(|c| names.iter().position(|n| *n == c)).unwrap_or(0);
+    let seen = || {
+        let named = before.steps.iter().filter(|s| s.kind == StepKind::Named);
+        named.take_while(|s| s.state == StepState::Done).count().min(names.len() - 1)
+    };
+    let at = current.and_then(|c| names.iter().position(|n| *n == c)).unwrap_or_else(seen);
     names
         .into_iter()
         .enumerate()

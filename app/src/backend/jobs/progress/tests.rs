@@ -181,3 +181,42 @@ fn other_jobs_have_one_step_with_their_hosts_and_the_error() {
     assert_eq!(states(&p), [("comp", "running")]);
     assert_eq!(p.steps[0].hosts, "10.0.0.21:47004");
 }
+
+fn switch(a: Value, status: JobStatus, before: &Progress) -> Progress {
+    let a = att(a);
+    steps("manual_switch", &json!({}), Some(&a), status, "Assign Host Unalive", before)
+}
+
+fn named(p: &Progress) -> Vec<(String, &'static str)> {
+    p.steps.iter().map(|s| (s.name.clone(), s.state.as_str())).collect()
+}
+
+fn pairs(v: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+    v.iter().map(|(n, s)| (n.to_string(), *s)).collect()
+}
+
+/// manual_switch: cluster_mgr's own step names, read as XPanel 1.2 reads them.
+#[test]
+fn a_switch_shows_cluster_mgrs_named_steps_and_where_it_stands() {
+    let start = switch(
+        json!({"job_step": "a, b ,c", "step": "a"}),
+        JobStatus::Running,
+        &Progress::default(),
+    );
+    assert_eq!(named(&start), pairs(&[("a", "running"), ("b", "waiting"), ("c", "waiting")]));
+    let mid = switch(json!({"job_step": "a,b,c", "step": "b"}), JobStatus::Running, &start);
+    assert_eq!(named(&mid), pairs(&[("a", "done"), ("b", "running"), ("c", "waiting")]));
+    assert_eq!(mid.percent(JobStatus::Running), 33);
+    // A failure fails the step it happened in, with cluster_mgr's words.
+    let failed = switch(json!({"job_step": "a,b,c", "step": "b"}), JobStatus::Failed, &mid);
+    assert_eq!(named(&failed), pairs(&[("a", "done"), ("b", "failed"), ("c", "waiting")]));
+    assert_eq!(failed.steps[1].error, "Assign Host Unalive");
+    // A step name not in the list keeps the step seen last.
+    let odd = switch(json!({"job_step": "a,b,c", "step": "zzz"}), JobStatus::Failed, &mid);
+    assert_eq!(named(&odd), pairs(&[("a", "done"), ("b", "failed"), ("c", "waiting")]));
+    // Before the memo lists steps: one unnamed step.
+    let none = switch(json!({"error_code": 0}), JobStatus::Running, &Progress::default());
+    assert_eq!(states(&none), [("run", "running")]);
+    let done = switch(json!({"job_step": "a,b,c", "step": "c"}), JobStatus::Done, &mid);
+    assert!(done.steps.iter().all(|s| s.state == StepState::Done));
+}
