@@ -41,8 +41,9 @@ test("a switchover moves the primary and is listed in the history", async ({ pag
   await expect(picture.locator("g[data-kind=primary]").filter({ hasText: target })).toHaveCount(1);
   await expect(picture.locator("g[data-kind=replica]").filter({ hasText: oldPrimary })).toHaveCount(1);
 
+  // The history reloads when the job ends, as the shard list does.
   const row = page.getByTestId("switchover-row");
-  await expect(row).toHaveCount(1);
+  await expect(row).toHaveCount(1, { timeout: 20_000 });
   await expect(row).toHaveAttribute("data-ok", "true");
   await expect(row.getByTestId("old-primary")).toHaveText(oldPrimary);
   await expect(row.getByTestId("new-primary")).toHaveText(target);

@@ -31,14 +31,7 @@ pub(super) fn AddForm(c: ClusterDetail, ctx: Ctx, kind: AddKind) -> impl IntoVie
         AddKind::Nodes(_) => add_nodes.value().get(),
     });
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match result.get() {
-        Some(Ok(id)) => {
-            ctx.job.set(Some(id));
-            ctx.panel.set(Panel::None);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    follow_submission(ctx, result, error);
     let submit = move |_| {
         let (n, h) = (count.get_untracked(), hosts.get_untracked());
         match kind {

@@ -66,14 +66,7 @@ pub(super) fn ControlDialog(
     let comp = ServerAction::<ControlCompNode>::new();
     let error = RwSignal::new(None::<AppError>);
     let result = Signal::derive(move || storage.value().get().or_else(|| comp.value().get()));
-    Effect::new(move |_| match result.get() {
-        Some(Ok(id)) => {
-            ctx.job.set(Some(id));
-            ctx.panel.set(Panel::None);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    follow_submission(ctx, result, error);
     let cluster_id = c.id;
     let submit = move |_| {
         let confirm = typed.get_untracked();

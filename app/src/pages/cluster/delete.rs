@@ -24,14 +24,7 @@ pub(super) fn ConfirmDelete(c: ClusterDetail, ctx: Ctx, doomed: Doomed) -> impl 
             .or_else(|| del_comp.value().get())
             .or_else(|| del_node.value().get())
     });
-    Effect::new(move |_| match result.get() {
-        Some(Ok(id)) => {
-            ctx.job.set(Some(id));
-            ctx.panel.set(Panel::None);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    follow_submission(ctx, result, error);
     let cluster_id = c.id;
     let d = doomed.clone();
     let submit = move |_| {

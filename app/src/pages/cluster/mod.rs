@@ -11,6 +11,7 @@ use crate::api::cluster::{
 use crate::api::cluster_create::{offered_machines, OfferedMachine};
 use crate::api::instances::{ControlCompNode, ControlStorageNode};
 use crate::api::noswitch::{noswitch_list, NoSwitchView, NoSwitchWindow};
+use crate::api::switchover::switchovers;
 use crate::components::focus::focus_while_open;
 use crate::components::job::JobBanner;
 use crate::components::list::ErrorBox;
@@ -100,6 +101,23 @@ struct Ctx {
     now: RwSignal<i64>,
 }
 
+/// Where a dialog's submission ends: the job it started followed in the page's banner and
+/// the dialog closed, or the refusal shown in the dialog (`error`).
+fn follow_submission(
+    ctx: Ctx,
+    result: Signal<Option<Result<i64, AppError>>>,
+    error: RwSignal<Option<AppError>>,
+) {
+    Effect::new(move |_| match result.get() {
+        Some(Ok(id)) => {
+            ctx.job.set(Some(id));
+            ctx.panel.set(Panel::None);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+}
+
 #[component]
 pub fn ClusterPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -108,6 +126,13 @@ pub fn ClusterPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let cluster = Resource::new(move || (id(), reload.get()), |(id, _)| get_cluster(id));
     let noswitch = Resource::new(move || (id(), reload.get()), |(id, _)| noswitch_list(id));
+    // Made here, with the page's other resources, so the server and the browser make
+    // them in the same order (a resource made inside a closure did not refetch).
+    let history_page = RwSignal::new(1u32);
+    let history = Resource::new(
+        move || (id(), history_page.get(), reload.get()),
+        |(id, page, _)| switchovers(id, page),
+    );
     let ctx = Ctx {
         panel: RwSignal::new(Panel::None),
         job: RwSignal::new(None),
@@ -134,7 +159,7 @@ pub fn ClusterPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        {move || (id() > 0).then(|| view! { <SwitchoverHistory cluster_id=id() reload=reload/> })}
+        <SwitchoverHistory history=history page=history_page/>
     }
 }
 

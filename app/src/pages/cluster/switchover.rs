@@ -3,7 +3,7 @@
 //! asks for the shard's name typed back; the cluster's switchover history below the page.
 
 use super::*;
-use crate::api::switchover::{switchovers, SwitchOver};
+use crate::api::switchover::{SwitchOver, SwitchoverPage};
 use crate::components::list::Pager;
 use crate::components::local_time::LocalTime;
 use crate::domain::switchover::{can_take_over, likely_pick};
@@ -39,14 +39,7 @@ pub(super) fn SwitchDialog(c: ClusterDetail, ctx: Ctx, shard_id: i64) -> impl In
     focus_while_open(field);
     let action = ServerAction::<SwitchOver>::new();
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(id)) => {
-            ctx.job.set(Some(id));
-            ctx.panel.set(Panel::None);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    follow_submission(ctx, Signal::derive(move || action.value().get()), error);
     let cluster_id = c.id;
     let word = shard.name.clone();
     let w = word.clone();
@@ -114,14 +107,14 @@ pub(super) fn SwitchDialog(c: ClusterDetail, ctx: Ctx, shard_id: i64) -> impl In
     .into_any()
 }
 
-/// The cluster's switchovers, newest first, a page at a time; `reload` changes when one
-/// of the page's jobs ends.
+/// The cluster's switchovers, newest first, page `page` of them (the page reloads
+/// `history` when one of its jobs ends).
 #[component]
-pub(super) fn SwitchoverHistory(cluster_id: i64, reload: RwSignal<u32>) -> impl IntoView {
+pub(super) fn SwitchoverHistory(
+    history: Resource<Result<SwitchoverPage, AppError>>,
+    page: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let page = RwSignal::new(1u32);
-    let history =
-        Resource::new(move || (page.get(), reload.get()), move |(p, _)| switchovers(cluster_id, p));
     view! {
         <h2 class="mt-6 font-semibold">{tu_string!(i18n, switchover.history)}</h2>
         <Transition fallback=move || view! { <p>{tu_string!(i18n, common.loading)}</p> }>
