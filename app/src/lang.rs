@@ -78,6 +78,7 @@ pub fn job_name(l: Locale, job_type: &str) -> String {
         T::SetNoswitch => td_string!(l, job_type.set_noswitch),
         T::DelNoswitch => td_string!(l, job_type.del_noswitch),
         T::ListNoswitch => td_string!(l, job_type.list_noswitch),
+        T::UpdateShardDegradeConf => td_string!(l, job_type.update_shard_degrade_conf),
         T::GetStatus => td_string!(l, job_type.get_status),
     }
     .to_owned()

@@ -331,3 +331,30 @@ pub struct ListNoswitch {
 impl Job for ListNoswitch {
     const TYPE: JobType = JobType::ListNoswitch;
 }
+
+/// `update_shard_degrade_conf` (cluster_mgr 1.1+; XPanel 1.2 `onecluster/shardlist.vue`
+/// `updateData`): whether a fullsync shard may "degrade" to asynchronous replication
+/// when no replica acknowledges within `conf_degrade_time` seconds (5-500). XPanel sends
+/// `"0"` with `OFF`; so does [`UpdateShardDegradeConf::off`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UpdateShardDegradeConf {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    #[serde(serialize_with = "as_str")]
+    pub shard_id: u32,
+    pub conf_degrade_state: Degrade,
+    #[serde(serialize_with = "as_str")]
+    pub conf_degrade_time: u32,
+}
+impl Job for UpdateShardDegradeConf {
+    const TYPE: JobType = JobType::UpdateShardDegradeConf;
+}
+
+impl UpdateShardDegradeConf {
+    pub fn on(cluster_id: u32, shard_id: u32, secs: u32) -> Self {
+        Self { cluster_id, shard_id, conf_degrade_state: Degrade::On, conf_degrade_time: secs }
+    }
+    pub fn off(cluster_id: u32, shard_id: u32) -> Self {
+        Self { cluster_id, shard_id, conf_degrade_state: Degrade::Off, conf_degrade_time: 0 }
+    }
+}

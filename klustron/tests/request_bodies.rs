@@ -211,6 +211,7 @@ async fn every_job_body_matches_its_source() {
     .await
     .unwrap();
     cm.call("super_dba", &ListNoswitch { cluster_id: ClusterScope::All }, true).await.unwrap();
+    cm.call("super_dba", &UpdateShardDegradeConf::on(3, 5, 25), false).await.unwrap();
     cm.status(&JobId::parse("17").unwrap()).await.unwrap();
 
     let seen = seen.lock().unwrap().clone();
@@ -231,6 +232,7 @@ async fn every_job_body_matches_its_source() {
         "set_noswitch",
         "del_noswitch",
         "list_noswitch",
+        "update_shard_degrade_conf",
         "get_status",
     ];
     assert_eq!(seen.len(), names.len());

@@ -11,7 +11,11 @@
 //!   `mysql_port` is `null` where the profile's schema has no such column), to check
 //!   pages against it;
 //! - `GET /sim/steps` lists when each create_cluster step became visible (ms since epoch);
-//! - `GET /sim/jobs` lists the job log's rows (id, type, user, status), newest first.
+//! - `GET /sim/jobs` lists the job log's rows (id, type, user, status), newest first;
+//! - `POST /sim/lag` `{"hostaddr": "…", "port": 57003, "secs": 120}` sets a storage
+//!   instance's `shard_nodes.replica_delay`: what its replication reports (cluster_mgr
+//!   only reads the column: `cluster_auto/refresh_shard.cc`, `rebuild_node.cc`), so a
+//!   test can make a replica fall behind.
 
 use std::sync::Arc;
 
@@ -35,6 +39,7 @@ pub fn router(sim: Arc<Simulator>) -> Router {
         .route("/sim/steps", get(steps))
         .route("/sim/comp_nodes", get(comp_nodes))
         .route("/sim/jobs", get(jobs))
+        .route("/sim/lag", post(set_lag))
         .with_state(sim)
 }
 
@@ -137,4 +142,25 @@ async fn jobs(State(sim): State<Arc<Simulator>>) -> Answer {
         })
         .collect();
     Ok(Json(json!({ "jobs": jobs })))
+}
+
+#[derive(Deserialize)]
+struct LagBody {
+    hostaddr: String,
+    port: u16,
+    secs: u32,
+}
+
+async fn set_lag(State(sim): State<Arc<Simulator>>, Json(b): Json<LagBody>) -> Answer {
+    let r = sqlx::query("UPDATE shard_nodes SET replica_delay = ? WHERE hostaddr = ? AND port = ?")
+        .bind(i64::from(b.secs))
+        .bind(b.hostaddr)
+        .bind(i64::from(b.port))
+        .execute(sim.store().pool())
+        .await
+        .map_err(bad)?;
+    if r.rows_affected() == 0 {
+        return Err((StatusCode::NOT_FOUND, "no such storage instance".into()));
+    }
+    Ok(Json(json!({"updated": r.rows_affected()})))
 }

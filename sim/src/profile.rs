@@ -10,7 +10,7 @@
 //!   builds: a `comp_nodes.mysql_port` column (XPanel's cluster views read it) and an
 //!   `update_machine` that changes the machine (XPanel's machine form sends it and reads
 //!   its result), `manual_switch` (engine/manual_switch.rs) and the no-switch windows
-//!   (engine/noswitch.rs). The rest is taken to be
+//!   (engine/noswitch.rs), and `update_shard_degrade_conf` (engine/shard_conf.rs). The rest is taken to be
 //!   as in 1.0.
 
 use serde::{Deserialize, Serialize};
@@ -45,13 +45,20 @@ impl Profile {
         self == Self::V1_2
     }
 
-    /// Whether this release dispatches `t`: `manual_switch` and the no-switch jobs came
-    /// with 1.1 (XPanel 1.2 and cluster_mgr's 1.1.2 tests send them; 1.0.2's
+    /// Whether this release dispatches `t`: `manual_switch`, the no-switch jobs and
+    /// `update_shard_degrade_conf` came with 1.1 (XPanel 1.2 and cluster_mgr's 1.1.2 tests send them; 1.0.2's
     /// `meta_info.cc` maps none of them).
     pub fn knows(self, t: klustron_vocab::JobType) -> bool {
         use klustron_vocab::JobType as T;
         self == Self::V1_2
-            || !matches!(t, T::ManualSwitch | T::SetNoswitch | T::DelNoswitch | T::ListNoswitch)
+            || !matches!(
+                t,
+                T::ManualSwitch
+                    | T::SetNoswitch
+                    | T::DelNoswitch
+                    | T::ListNoswitch
+                    | T::UpdateShardDegradeConf
+            )
     }
 
     /// `update_machine` changes `server_nodes` and ends `done` (1.2); in 1.0 it is a

@@ -81,6 +81,10 @@ pub enum JobType {
     SetNoswitch,
     DelNoswitch,
     ListNoswitch,
+    /// A shard's fullsync "degrade" setting (`shards.degrade_conf_state/_time`, which
+    /// 1.0.2's `shard.cc` reads). Answered at once (sync), 1.1+ only; shape from XPanel
+    /// 1.2 `onecluster/shardlist.vue` `updateData`, which reads only `status`.
+    UpdateShardDegradeConf,
     GetStatus,
 }
 words!(JobType);
@@ -94,6 +98,7 @@ impl JobType {
             JobType::SetNoswitch
                 | JobType::DelNoswitch
                 | JobType::ListNoswitch
+                | JobType::UpdateShardDegradeConf
                 | JobType::GetStatus
         )
     }
@@ -226,6 +231,7 @@ mod tests {
                 "set_noswitch",
                 "del_noswitch",
                 "list_noswitch",
+                "update_shard_degrade_conf",
                 "get_status"
             ]
         );

@@ -12,6 +12,7 @@ use crate::domain::cluster_view::{
     confirm_mismatch, ClusterChange, ClusterDetail, CompNodeDetail, ShardDetail, StorageNodeRow,
 };
 use crate::domain::node_control::{Instance, InstanceControl};
+use crate::domain::shard_settings::{Degrade, DEFAULT_MAX_LAG_SECS};
 use crate::error::AppError;
 use crate::i18n::*;
 
@@ -26,6 +27,7 @@ pub async fn load(id: i64) -> Result<ClusterDetail, AppError> {
     let comps = meta.comp_nodes(id).await?;
     let shards = meta.shards(id).await?;
     let nodes = meta.shard_nodes(id).await?;
+    let thresholds = app_state()?.store.lag_thresholds(id).await?;
     let comp_user = c
         .memo
         .as_ref()
@@ -73,6 +75,12 @@ pub async fn load(id: i64) -> Result<ClusterDetail, AppError> {
                 id: s.id,
                 name: s.name,
                 sync_num: s.sync_num,
+                degrade: Degrade::from_columns(s.degrade_on, s.degrade_secs),
+                degraded_now: s.degraded_now,
+                max_lag_secs: thresholds
+                    .iter()
+                    .find(|(shard, _)| *shard == s.id)
+                    .map_or(DEFAULT_MAX_LAG_SECS, |(_, secs)| *secs),
             })
             .collect(),
     })

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use klustron::{ClientConfig, ClientError, ClusterMgr, LeaderSource, MetaDb, MetaSeeds, Metadata};
 
+use super::auth::{guard, CurrentSession};
+use super::store::audit::{AuditEvent, Outcome};
 use crate::domain::klustron::KlustronFailure;
 use crate::error::AppError;
 
@@ -71,4 +73,34 @@ impl From<ClientError> for AppError {
 /// The Klustron handle from the state, or `NotConfigured`.
 pub fn klustron() -> Result<Arc<Klustron>, AppError> {
     super::app_state()?.klustron.ok_or(AppError::NotConfigured)
+}
+
+/// Sends a job cluster_mgr answers at once (no job to follow) for `who`, and audits it
+/// with `detail` (what changes), and cluster_mgr's refusal or failure if any.
+pub async fn call_audited<J: klustron::jobs::Job>(
+    who: &CurrentSession,
+    action: &str,
+    target: &str,
+    detail: &str,
+    job: &J,
+) -> Result<(), AppError> {
+    let state = super::app_state()?;
+    let result = klustron()?.cluster_mgr.call(&who.user_name, job, false).await;
+    let (outcome, detail) = match (&result, detail) {
+        (Ok(_), "") => (Outcome::Ok, "answered by cluster_mgr".to_owned()),
+        (Ok(_), d) => (Outcome::Ok, d.to_owned()),
+        (Err(e), "") => (Outcome::Failed, e.to_string()),
+        (Err(e), d) => (Outcome::Failed, format!("{d}: {e}")),
+    };
+    let client_addr = guard::client_addr();
+    let event = AuditEvent {
+        user_name: &who.user_name,
+        client_addr: &client_addr,
+        action,
+        target,
+        outcome,
+        detail: &detail,
+    };
+    state.store.audit(event).await;
+    result.map(|_| ()).map_err(AppError::from)
 }

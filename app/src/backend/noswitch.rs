@@ -5,11 +5,9 @@ use klustron::jobs::{ClusterScope, DelNoswitch, ListNoswitch, SetNoswitch};
 use klustron::protocol::loose_int;
 use serde_json::Value;
 
-use super::app_state;
 use super::auth::{guard, CurrentSession};
 use super::clusters::{cm_id, load};
-use super::klustron::klustron;
-use super::store::audit::{AuditEvent, Outcome};
+use super::klustron::{call_audited, klustron};
 use crate::backend::locale::request_locale;
 use crate::domain::cluster_view::Refusal;
 use crate::domain::noswitch::{NoSwitchView, NoSwitchWindow};
@@ -75,7 +73,7 @@ pub async fn set(
     let shard = checked_shard(&c, shard_id)?;
     let job = SetNoswitch::new(ClusterScope::One(cm_id(c.id)?), shard, secs);
     let what = format!("{} for {secs} s", scope_text(c.confirm_word(), c.id, shard_id));
-    change(who, "set_noswitch", &what, &job).await
+    call_audited(who, "set_noswitch", &what, "", &job).await
 }
 
 /// Deletes the window on cluster `cluster_id` (or on every cluster, `all`), shard
@@ -94,11 +92,12 @@ pub async fn delete(
         (ClusterScope::One(cm_id(c.id)?), scope_text(c.confirm_word(), c.id, shard_id))
     };
     let shard = shard_id.map(cm_id).transpose()?;
-    change(who, "del_noswitch", &what, &DelNoswitch { cluster_id: scope, shard_id: shard }).await
+    let job = DelNoswitch { cluster_id: scope, shard_id: shard };
+    call_audited(who, "del_noswitch", &what, "", &job).await
 }
 
 /// The shard, if named, as cluster_mgr's id, once it is the cluster's.
-fn checked_shard(
+pub(super) fn checked_shard(
     c: &crate::domain::cluster_view::ClusterDetail,
     shard_id: Option<i64>,
 ) -> Result<Option<u32>, AppError> {
@@ -118,32 +117,4 @@ fn scope_text(name: &str, id: i64, shard_id: Option<i64>) -> String {
         Some(s) => format!("shard {s} of {name} (cluster {id})"),
         None => format!("every shard of {name} (cluster {id})"),
     }
-}
-
-/// Sends a no-switch change and audits its outcome.
-async fn change<J: klustron::jobs::Job>(
-    who: &CurrentSession,
-    action: &str,
-    target: &str,
-    job: &J,
-) -> Result<(), AppError> {
-    let state = app_state()?;
-    let k = klustron()?;
-    let result = k.cluster_mgr.call(&who.user_name, job, false).await;
-    let (outcome, detail) = match &result {
-        Ok(_) => (Outcome::Ok, "answered by cluster_mgr".to_owned()),
-        Err(e) => (Outcome::Failed, e.to_string()),
-    };
-    state
-        .store
-        .audit(AuditEvent {
-            user_name: &who.user_name,
-            client_addr: &guard::client_addr(),
-            action,
-            target,
-            outcome,
-            detail: &detail,
-        })
-        .await;
-    result.map(|_| ()).map_err(AppError::from)
 }

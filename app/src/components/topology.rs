@@ -8,6 +8,7 @@
 
 use crate::domain::cluster_plan::ClusterPlan;
 use crate::domain::cluster_view::ClusterDetail;
+use crate::domain::shard_settings::lagging;
 use crate::i18n::*;
 use crate::lang::fill;
 use leptos::prelude::*;
@@ -20,6 +21,8 @@ pub struct Instance {
     pub primary: bool,
     /// False for an instance the metadata reports as not running.
     pub healthy: bool,
+    /// A replica further behind than its shard's threshold: its lag in seconds.
+    pub lagging: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +50,7 @@ impl From<&ClusterDetail> for Topology {
                     port: n.pg_port,
                     primary: false,
                     healthy: up(&n.status),
+                    lagging: None,
                 })
                 .collect(),
             shards: c
@@ -62,6 +66,8 @@ impl From<&ClusterDetail> for Topology {
                             port: n.port,
                             primary: n.primary,
                             healthy: up(&n.status),
+                            lagging: lagging(n.primary, n.lag_secs, s.max_lag_secs)
+                                .then_some(n.lag_secs),
                         })
                         .collect(),
                 })
@@ -77,6 +83,7 @@ impl From<&ClusterPlan> for Topology {
             port,
             primary,
             healthy: true,
+            lagging: None,
         };
         Topology {
             comps: p.comps.iter().map(|c| planned(&c.hostaddr, c.port, false)).collect(),
@@ -106,6 +113,8 @@ pub enum Kind {
     Replica,
     Machine,
     Down,
+    /// A replica past its shard's lag threshold.
+    Lagging,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,15 +207,16 @@ pub fn layout(t: &Topology, lang: Locale) -> Layout {
         for (j, n) in s.nodes.iter().enumerate() {
             let nx = x + PAD + j as i32 * (NODE_W + GAP);
             let ny = ROW_SHARDS + SHARD_HEAD;
-            let kind = match (n.healthy, n.primary) {
-                (false, _) => Kind::Down,
-                (true, true) => Kind::Primary,
-                (true, false) => Kind::Replica,
+            let kind = match (n.healthy, n.primary, n.lagging) {
+                (false, _, _) => Kind::Down,
+                (true, true, _) => Kind::Primary,
+                (true, false, Some(_)) => Kind::Lagging,
+                (true, false, None) => Kind::Replica,
             };
-            let role = if n.primary {
-                td_string!(lang, common.primary)
-            } else {
-                td_string!(lang, common.replica)
+            let role = match (n.primary, n.lagging) {
+                (true, _) => td_string!(lang, common.primary).to_owned(),
+                (false, Some(lag)) => fill!(td_string!(lang, topology.lagging), lag = lag),
+                (false, None) => td_string!(lang, common.replica).to_owned(),
             };
             out.shapes.push(Shape {
                 kind,
@@ -214,7 +224,7 @@ pub fn layout(t: &Topology, lang: Locale) -> Layout {
                 y: ny,
                 w: NODE_W,
                 h: NODE_H,
-                label: role.into(),
+                label: role,
                 sub: format!("{}:{}", n.host, n.port),
             });
             out.links.push(to_machine(nx + NODE_W / 2, ny, &n.host));
@@ -260,6 +270,7 @@ fn classes(kind: Kind) -> &'static str {
         Kind::Replica => "fill-white stroke-slate-500",
         Kind::Machine => "fill-slate-100 stroke-slate-500",
         Kind::Down => "fill-red-50 stroke-red-700",
+        Kind::Lagging => "fill-amber-50 stroke-amber-600",
     }
 }
 
@@ -311,7 +322,7 @@ mod tests {
     use super::*;
 
     fn inst(host: &str, port: u16, primary: bool) -> Instance {
-        Instance { host: host.into(), port, primary, healthy: true }
+        Instance { host: host.into(), port, primary, healthy: true, lagging: None }
     }
 
     fn two_shards() -> Topology {
@@ -367,5 +378,19 @@ mod tests {
         t.shards[0].nodes[1].healthy = false;
         let l = layout(&t, Locale::en);
         assert_eq!(l.shapes.iter().filter(|s| s.kind == Kind::Down).count(), 1);
+    }
+
+    #[test]
+    fn a_replica_past_its_threshold_is_drawn_lagging_with_its_lag() {
+        let mut t = two_shards();
+        t.shards[1].nodes[1].lagging = Some(120);
+        let l = layout(&t, Locale::en);
+        let lagging: Vec<_> = l.shapes.iter().filter(|s| s.kind == Kind::Lagging).collect();
+        assert_eq!(lagging.len(), 1);
+        assert_eq!(lagging[0].sub, "10.0.0.3:57004");
+        assert!(lagging[0].label.contains("120"), "{}", lagging[0].label);
+        // A stopped replica is drawn down, whatever its lag.
+        t.shards[1].nodes[1].healthy = false;
+        assert!(layout(&t, Locale::en).shapes.iter().all(|s| s.kind != Kind::Lagging));
     }
 }

@@ -20,12 +20,15 @@ pub enum Privilege {
     NodeControl,
     /// Switch a shard's primary over to a replica.
     Switchover,
+    /// Change a shard's or an instance's settings: the degrade setting, the lag
+    /// threshold.
+    Configure,
     /// Manage users, roles and grants.
     UsersRoles,
 }
 
 impl Privilege {
-    pub const ALL: [Privilege; 10] = [
+    pub const ALL: [Privilege; 11] = [
         Privilege::MachineAdd,
         Privilege::MachineEdit,
         Privilege::MachineDelete,
@@ -35,6 +38,7 @@ impl Privilege {
         Privilege::BackupRestore,
         Privilege::NodeControl,
         Privilege::Switchover,
+        Privilege::Configure,
         Privilege::UsersRoles,
     ];
 
@@ -49,6 +53,7 @@ impl Privilege {
             Privilege::BackupRestore => "backup_restore",
             Privilege::NodeControl => "node_control",
             Privilege::Switchover => "switchover",
+            Privilege::Configure => "configure",
             Privilege::UsersRoles => "users_roles",
         }
     }
@@ -68,6 +73,7 @@ impl Privilege {
             Privilege::BackupRestore => td_string!(l, privilege.backup_restore),
             Privilege::NodeControl => td_string!(l, privilege.node_control),
             Privilege::Switchover => td_string!(l, privilege.switchover),
+            Privilege::Configure => td_string!(l, privilege.configure),
             Privilege::UsersRoles => td_string!(l, privilege.users_roles),
         }
     }
@@ -81,6 +87,7 @@ impl Privilege {
                 | Privilege::BackupRestore
                 | Privilege::NodeControl
                 | Privilege::Switchover
+                | Privilege::Configure
         )
     }
 

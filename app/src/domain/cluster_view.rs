@@ -10,6 +10,7 @@
 //! fail with 70113 without it (`cluster_comm.cc` `GetClusterMemoParams`), while
 //! delete_comp and delete_cluster do not read it.
 
+use crate::domain::shard_settings::Degrade;
 use crate::i18n::*;
 use crate::lang::fill;
 use serde::{Deserialize, Serialize};
@@ -47,7 +48,29 @@ pub struct ShardDetail {
     pub id: i64,
     pub name: String,
     pub sync_num: i64,
+    /// The fullsync degrade setting (`shards.degrade_conf_*`).
+    pub degrade: Degrade,
+    /// `shards.degrade_run_state`: the shard runs degraded now.
+    pub degraded_now: bool,
+    /// Replicas further behind than this many seconds are flagged.
+    pub max_lag_secs: i64,
     pub nodes: Vec<StorageNodeRow>,
+}
+
+#[cfg(test)]
+impl ShardDetail {
+    /// A shard with the default settings, for tests.
+    pub fn plain(id: i64, name: &str, nodes: Vec<StorageNodeRow>) -> Self {
+        ShardDetail {
+            id,
+            name: name.into(),
+            sync_num: 1,
+            degrade: Degrade::Off,
+            degraded_now: false,
+            max_lag_secs: crate::domain::shard_settings::DEFAULT_MAX_LAG_SECS,
+            nodes,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -260,18 +283,8 @@ mod tests {
             managed: true,
             comps: vec![comp(1), comp(2)],
             shards: vec![
-                ShardDetail {
-                    id: 1,
-                    name: "shard_1".into(),
-                    sync_num: 1,
-                    nodes: vec![node("a", true), node("b", false)],
-                },
-                ShardDetail {
-                    id: 2,
-                    name: "shard_2".into(),
-                    sync_num: 1,
-                    nodes: vec![node("c", true)],
-                },
+                ShardDetail::plain(1, "shard_1", vec![node("a", true), node("b", false)]),
+                ShardDetail::plain(2, "shard_2", vec![node("c", true)]),
             ],
         }
     }

@@ -168,12 +168,7 @@ mod tests {
             comp_user: "abc".into(),
             managed: true,
             comps: vec![comp(1, ACTIVE), comp(2, "inactive")],
-            shards: vec![ShardDetail {
-                id: 5,
-                name: "shard_5".into(),
-                sync_num: 1,
-                nodes: vec![node("a", true), node("b", false)],
-            }],
+            shards: vec![ShardDetail::plain(5, "shard_5", vec![node("a", true), node("b", false)])],
         }
     }
 

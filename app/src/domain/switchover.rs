@@ -133,7 +133,7 @@ mod tests {
             comp_user: "abc".into(),
             managed: true,
             comps: vec![],
-            shards: vec![ShardDetail { id: 5, name: "shard_5".into(), sync_num: 1, nodes }],
+            shards: vec![ShardDetail::plain(5, "shard_5", nodes)],
         }
     }
 

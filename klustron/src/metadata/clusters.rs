@@ -173,7 +173,16 @@ impl MetaDb {
     pub async fn shards(&self, cluster_id: i64) -> Result<Vec<Shard>, ClientError> {
         let cols = self.columns().await?;
         let sql = select(
-            &["id", "name", "db_cluster_id", "num_nodes", "sync_num"],
+            &[
+                "id",
+                "name",
+                "db_cluster_id",
+                "num_nodes",
+                "sync_num",
+                "degrade_conf_state",
+                "degrade_conf_time",
+                "degrade_run_state",
+            ],
             &format!("shards where db_cluster_id = ?{} order by shards.id", Self::live_shard(cols)),
         );
         Ok(self.rows_with_id(&sql, cluster_id).await?.iter().map(shard).collect())

@@ -78,6 +78,14 @@ pub struct Shard {
     pub db_cluster_id: i64,
     pub num_nodes: i64,
     pub sync_num: i64,
+    /// `degrade_conf_state = 'ON'`: with no replica acknowledging within
+    /// `degrade_conf_time` seconds, the primary goes on asynchronously (cluster_mgr
+    /// reads all three from `shards` in 1.0.2 `kl_mentain/shard.cc`
+    /// `MetadataShard::refresh_shards`).
+    pub degrade_on: bool,
+    pub degrade_secs: i64,
+    /// `degrade_run_state = 'ON'`: the shard is degraded now.
+    pub degraded_now: bool,
 }
 
 /// `shard_nodes`: one storage instance.

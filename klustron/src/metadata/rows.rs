@@ -84,6 +84,9 @@ pub(super) fn shard(r: &AnyRow) -> Shard {
         db_cluster_id: int(r, "db_cluster_id"),
         num_nodes: int(r, "num_nodes"),
         sync_num: int(r, "sync_num"),
+        degrade_on: text(r, "degrade_conf_state") == "ON",
+        degrade_secs: int(r, "degrade_conf_time"),
+        degraded_now: text(r, "degrade_run_state") == "ON",
     }
 }
 

@@ -168,6 +168,19 @@ fn mutations(cluster: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> 
             vec![("cluster_id", c.clone()), ("shard_id", "1".into()), ("secs", "600".into())],
         ),
         ("noswitch/delete", vec![("cluster_id", c.clone()), ("shard_id", "1".into())]),
+        (
+            "shards/degrade",
+            vec![
+                ("cluster_id", c.clone()),
+                ("shard_id", "1".into()),
+                ("on", "true".into()),
+                ("secs", "30".into()),
+            ],
+        ),
+        (
+            "shards/max_lag",
+            vec![("cluster_id", c.clone()), ("shard_id", "1".into()), ("secs", "30".into())],
+        ),
         ("system/get", vec![]),
         (
             "system/create_user",

@@ -18,6 +18,7 @@ mod passwords_and_sessions;
 mod real_wire;
 mod security_headers;
 mod security_suite;
+mod shard_settings;
 mod shared_store;
 mod switchover;
 mod throttling;

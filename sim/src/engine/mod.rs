@@ -24,6 +24,7 @@ mod noswitch;
 mod other_mission;
 mod phases;
 mod remove;
+mod shard_conf;
 mod status;
 
 use std::sync::{Arc, Mutex};
@@ -258,6 +259,9 @@ impl Engine {
                 return Some(wire::refusal(codes::EFAIL.0, "Unrecongnized job type"))
             }
             // Answered at once, no job row (`SyncMission`).
+            Some(JobType::UpdateShardDegradeConf) => {
+                return Some(self.update_shard_degrade_conf(&doc).await)
+            }
             Some(t) if t.is_sync() => return Some(self.noswitch(t, &doc)),
             Some(t) => t,
             None => return Some(wire::refusal(codes::EFAIL.0, "Unrecongnized job type")),
@@ -341,7 +345,11 @@ impl Engine {
             T::ControlInstance => other_mission::set_up_control_instance(self, id, paras).await,
             T::ManualSwitch => manual_switch::set_up_manual_switch(self, id, paras).await,
             // Answered before a job exists.
-            T::GetStatus | T::SetNoswitch | T::DelNoswitch | T::ListNoswitch => Ok(Setup::Over),
+            T::GetStatus
+            | T::SetNoswitch
+            | T::DelNoswitch
+            | T::ListNoswitch
+            | T::UpdateShardDegradeConf => Ok(Setup::Over),
         }
     }
 
@@ -372,7 +380,8 @@ impl Engine {
             | T::GetStatus
             | T::SetNoswitch
             | T::DelNoswitch
-            | T::ListNoswitch => codes::DEL_NODE_QUEST_LOST_PARAS,
+            | T::ListNoswitch
+            | T::UpdateShardDegradeConf => codes::DEL_NODE_QUEST_LOST_PARAS,
         };
         if let Err(e) = self.fail(id, code, json!({})).await {
             tracing::error!(error = %e, "could not record a refusal");

@@ -13,6 +13,7 @@ mod control;
 mod failures;
 mod lifecycle;
 mod metadata;
+mod shard_conf;
 mod switchover;
 mod wire;
 
@@ -66,6 +67,19 @@ async fn running_cluster(t: &TestSim, nick: &str, shards: u16, nodes: u16) -> i6
         t.eventually("instances active", || async { t.scalar(&sql, cid).await == "0" }).await;
     }
     cid
+}
+
+/// Runs `fact` on the 1.2 simulator (the jobs 1.0.2 does not know), on SQLite and on
+/// MariaDB.
+async fn on_1_2<F, Fut>(fact: F)
+where
+    F: Fn(TestSim) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    fact(sqlite_sim_as(Profile::V1_2).await).await;
+    if let Some(t) = mysql_sim_as(Profile::V1_2).await {
+        fact(t).await;
+    }
 }
 
 fn raw_json(body: &str) -> Value {

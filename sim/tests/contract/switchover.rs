@@ -25,18 +25,6 @@ async fn roles(t: &TestSim, cid: i64) -> (i64, String, Vec<String>) {
     (shard, primary, replicas)
 }
 
-/// Runs `fact` on the 1.2 simulator, on SQLite and on MariaDB.
-async fn on_1_2<F, Fut>(fact: F)
-where
-    F: Fn(TestSim) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    fact(sqlite_sim_as(Profile::V1_2).await).await;
-    if let Some(t) = mysql_sim_as(Profile::V1_2).await {
-        fact(t).await;
-    }
-}
-
 #[tokio::test]
 async fn cluster_mgr_1_0_does_not_know_manual_switch() {
     let t = sqlite_sim_as(Profile::V1_0).await;

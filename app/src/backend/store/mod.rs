@@ -11,6 +11,7 @@ pub mod access;
 pub mod audit;
 pub mod grants;
 pub mod jobs;
+pub mod lag_thresholds;
 #[cfg(any(test, feature = "test-support"))]
 pub mod scratch;
 pub mod sessions;

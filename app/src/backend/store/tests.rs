@@ -307,4 +307,14 @@ async fn exercise(s: &Store) {
     assert_eq!((rows[0].id, total), (j2, 2));
     let (rows, total) = s.jobs_page(Some("running"), 10, 0).await.unwrap();
     assert_eq!((rows.len(), total), (0, 0));
+
+    // Lag thresholds: per shard of a cluster, set again replaces.
+    assert!(s.lag_thresholds(3).await.unwrap().is_empty());
+    s.set_lag_threshold(3, 5, 30, "super_dba").await.unwrap();
+    s.set_lag_threshold(3, 6, 100, "super_dba").await.unwrap();
+    s.set_lag_threshold(3, 5, 45, "super_dba").await.unwrap();
+    s.set_lag_threshold(4, 5, 7, "super_dba").await.unwrap();
+    let mut t = s.lag_thresholds(3).await.unwrap();
+    t.sort();
+    assert_eq!(t, [(5, 45), (6, 100)]);
 }

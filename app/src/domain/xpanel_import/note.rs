@@ -86,7 +86,7 @@ impl fmt::Display for Note {
             RoleUnused { name } => write!(f, "XPanel role {name:?}: nobody holds it, not created"),
             LagThresholds { rows } => write!(
                 f,
-                "{rows} lag-alarm threshold(s) (shard_max_dalay) not imported: the console has no such setting yet"
+                "{rows} lag-alarm threshold(s) (shard_max_dalay) not imported: XPanel keeps one per reader, the console one per shard (set on the cluster page, default 100 s)"
             ),
         }
     }

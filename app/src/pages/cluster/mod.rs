@@ -2,7 +2,8 @@
 //! connect, shards with their storage nodes; adding shards, compute nodes and storage
 //! nodes; deleting the cluster, a shard, a compute node or a storage node after the
 //! thing's name is typed back; starting, stopping and restarting an instance; switching
-//! a shard's primary over, and the switchover history. Every change is a cluster_mgr job followed live.
+//! a shard's primary over, and the switchover history; a shard's degrade setting and lag
+//! threshold. Every change is a cluster_mgr job followed live, or answered at once.
 
 use crate::api::cluster::{
     get_cluster, AddComps, AddNodes, AddShards, ClusterDetail, CompNodeDetail, DeleteCluster,
@@ -31,6 +32,7 @@ mod control;
 mod delete;
 mod nodes;
 mod noswitch;
+mod shard_settings;
 mod switchover;
 
 use add::{AddForm, AddKind};
@@ -38,6 +40,7 @@ use control::{ControlButtons, ControlDialog};
 use delete::ConfirmDelete;
 use nodes::{CompRow, ShardCard};
 use noswitch::{NoSwitchBadge, NoSwitchSection};
+use shard_settings::{ShardSettingsDialog, ShardSettingsLine};
 use switchover::{SwitchButton, SwitchDialog, SwitchoverHistory};
 
 /// What the panel under the header shows.
@@ -52,6 +55,8 @@ enum Panel {
     Control(Instance, InstanceControl),
     /// Switch a shard's primary over.
     Switch(i64),
+    /// A shard's settings.
+    Settings(i64),
 }
 
 /// What is about to be deleted, and the word to type to confirm it.
@@ -99,6 +104,9 @@ struct Ctx {
     /// and the switchover dialog.
     windows: RwSignal<Vec<NoSwitchWindow>>,
     now: RwSignal<i64>,
+    /// cluster_mgr knows the 1.1+ jobs (switchover, no-switch windows, the degrade
+    /// setting): false once its no-switch list says it does not.
+    supported: RwSignal<bool>,
 }
 
 /// Where a dialog's submission ends: the job it started followed in the page's banner and
@@ -140,10 +148,12 @@ pub fn ClusterPage() -> impl IntoView {
         noswitch,
         windows: RwSignal::new(Vec::new()),
         now: RwSignal::new(0),
+        supported: RwSignal::new(true),
     };
     Effect::new(move |_| {
         if let Some(Ok(v)) = noswitch.get() {
             ctx.now.set(v.now);
+            ctx.supported.set(v.supported);
             ctx.windows.set(v.windows);
         }
     });
@@ -208,6 +218,7 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             Panel::Delete(d) => view! { <ConfirmDelete c=c_panel.clone() ctx=ctx doomed=d/> }.into_any(),
             Panel::Control(i, control) => view! { <ControlDialog c=c_panel.clone() ctx=ctx instance=i control=control/> }.into_any(),
             Panel::Switch(shard_id) => view! { <SwitchDialog c=c_panel.clone() ctx=ctx shard_id=shard_id/> }.into_any(),
+            Panel::Settings(shard_id) => view! { <ShardSettingsDialog c=c_panel.clone() ctx=ctx shard_id=shard_id/> }.into_any(),
         }}
         <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.compute_nodes_n), n = c.comps.len())}</h2>
         <table class="mt-1 w-full bg-white text-sm" data-test="comp-nodes">

@@ -2,6 +2,7 @@
 //! its storage nodes.
 
 use super::*;
+use crate::domain::shard_settings::lagging;
 
 #[component]
 pub(super) fn CompRow(n: CompNodeDetail, c: ClusterDetail, ctx: Ctx) -> impl IntoView {
@@ -81,6 +82,8 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
     let nodes = s.nodes.len();
     let doomed = Doomed::Shard { id: s.id, name: s.name.clone() };
     let shard_id = s.id;
+    let max_lag = s.max_lag_secs;
+    let settings = s.clone();
     let why_not = |change: ClusterChange| c.check(&change).err().map(|r| r.message(l));
     let add_refused = why_not(ClusterChange::AddNodes { shard_id });
     let delete_refused = why_not(doomed.change());
@@ -91,6 +94,8 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
                 <NoSwitchBadge cluster_id=c.id shard_id=shard_id ctx=ctx/>
                 <div class="flex gap-2 text-sm">
                     <SwitchButton c=c.clone() shard_id=shard_id ctx=ctx/>
+                    <button type="button" class="underline" data-test="shard-settings-open"
+                        on:click=move |_| ctx.panel.set(Panel::Settings(shard_id))>{tu_string!(i18n, shard_settings.button)}</button>
                     <button type="button" class="underline disabled:text-slate-400" data-test="add-nodes"
                         disabled=add_refused.is_some() title=add_refused.clone().unwrap_or_default()
                         on:click=move |_| ctx.panel.set(Panel::AddNodes(shard_id))>{tu_string!(i18n, cluster.add_storage_nodes)}</button>
@@ -99,6 +104,7 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
                         on:click=move |_| ctx.panel.set(Panel::Delete(doomed.clone()))>{tu_string!(i18n, cluster.delete_shard)}</button>
                 </div>
             </div>
+            <ShardSettingsLine s=settings/>
             <table class="mt-1 w-full text-sm">
                 <thead>
                     <tr class="text-left">
@@ -120,7 +126,16 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
                                 <td class="px-2 font-mono">{n.hostaddr.clone()}</td>
                                 <td class="px-2 font-mono">{n.port}</td>
                                 <td class="px-2" data-test="node-role">{if n.primary { tu_string!(i18n, common.primary) } else { tu_string!(i18n, common.replica) }}</td>
-                                <td class="px-2" data-test="node-lag">{n.lag_secs}</td>
+                                {if lagging(n.primary, n.lag_secs, max_lag) {
+                                    view! {
+                                        <td class="px-2 font-semibold text-amber-800" data-test="node-lag" data-lagging="true"
+                                            title=fill!(td_string!(l, shard_settings.lagging), secs = max_lag)>
+                                            {n.lag_secs} " ⚠"
+                                        </td>
+                                    }.into_any()
+                                } else {
+                                    view! { <td class="px-2" data-test="node-lag">{n.lag_secs}</td> }.into_any()
+                                }}
                                 <td class="px-2">{if n.fullsync { tu_string!(i18n, switchover.fullsync) } else { tu_string!(i18n, switchover.asynchronous) }}</td>
                                 <td class="px-2" data-test="node-status">{n.status.clone()}</td>
                                 <td class="px-2 whitespace-nowrap">

@@ -13,11 +13,18 @@ use crate::domain::switchover::{can_take_over, likely_pick};
 #[component]
 pub(super) fn SwitchButton(c: ClusterDetail, shard_id: i64, ctx: Ctx) -> impl IntoView {
     let i18n = use_i18n();
-    let refused =
-        c.check_switch(shard_id, None).err().map(|r| r.message(i18n.get_locale_untracked()));
+    let l = i18n.get_locale_untracked();
+    let refused = c.check_switch(shard_id, None).err().map(|r| r.message(l));
+    // cluster_mgr 1.0 has no manual_switch: said before it would answer 70001.
+    let why_not = move || {
+        refused.clone().or_else(|| {
+            (!ctx.supported.get()).then(|| td_string!(l, shard_settings.needs_1_1).to_owned())
+        })
+    };
+    let why = why_not.clone();
     view! {
         <button type="button" class="underline disabled:text-slate-400" data-test="switch-over"
-            disabled=refused.is_some() title=refused.clone().unwrap_or_default()
+            disabled=move || why_not().is_some() title=move || why().unwrap_or_default()
             on:click=move |_| ctx.panel.set(Panel::Switch(shard_id))>{tu_string!(i18n, switchover.button)}</button>
     }
 }

@@ -1,0 +1,11 @@
+-- MySQL copy of sqlite/0010: the configure privilege, and lag thresholds per shard.
+UPDATE roles SET privileges = CONCAT(privileges, ',configure') WHERE builtin = TRUE AND name IN ('super_dba', 'DBA');
+
+CREATE TABLE shard_lag_thresholds (
+    cluster_id   BIGINT       NOT NULL,
+    shard_id     BIGINT       NOT NULL,
+    max_lag_secs BIGINT       NOT NULL,
+    updated_by   VARCHAR(255) NOT NULL,
+    updated_at   BIGINT       NOT NULL,
+    PRIMARY KEY (cluster_id, shard_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
