@@ -75,6 +75,7 @@ pub fn job_name(l: Locale, job_type: &str) -> String {
         T::DeleteNode => td_string!(l, job_type.delete_node),
         T::ControlInstance => td_string!(l, job_type.control_instance),
         T::ManualSwitch => td_string!(l, job_type.manual_switch),
+        T::RebuildNode => td_string!(l, job_type.rebuild_node),
         T::SetNoswitch => td_string!(l, job_type.set_noswitch),
         T::DelNoswitch => td_string!(l, job_type.del_noswitch),
         T::ListNoswitch => td_string!(l, job_type.list_noswitch),
@@ -109,7 +110,9 @@ mod tests {
     fn job_types_have_names_in_both_languages() {
         assert_eq!(job_name(Locale::zh_CN, "create_cluster"), "新增集群");
         assert_eq!(job_name(Locale::en, "create_cluster"), "Create cluster");
-        assert_eq!(job_name(Locale::en, "rebuild_node"), "rebuild_node");
+        assert_eq!(job_name(Locale::zh_CN, "rebuild_node"), "重做备机节点");
+        // A job type the console does not send: cluster_mgr's word.
+        assert_eq!(job_name(Locale::en, "expand_cluster"), "expand_cluster");
     }
 
     #[test]

@@ -358,3 +358,45 @@ impl UpdateShardDegradeConf {
         Self { cluster_id, shard_id, conf_degrade_state: Degrade::Off, conf_degrade_time: 0 }
     }
 }
+
+/// `"0"` / `"1"`, as cluster_mgr `atoi`s (or `asCString()`s) its flags.
+fn flag<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(if *v { "1" } else { "0" })
+}
+
+/// `rebuild_node` (`rebuild_node/rebuild_node.cc` `RebuildNodeMission::SetUpMisson`):
+/// the replicas in `rb_nodes` are wiped and copied again, the first from the least
+/// lagging other replica (within `allow_replica_delay` seconds; else from the primary
+/// when `allow_pull_from_master`), the others from the first. Every value is a string:
+/// cluster_mgr reads `cluster_id`, `shard_id` and `need_backup` with `asCString()`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RebuildNode {
+    #[serde(serialize_with = "as_str")]
+    pub cluster_id: u32,
+    #[serde(serialize_with = "as_str")]
+    pub shard_id: u32,
+    pub rb_nodes: Vec<RbNode>,
+    #[serde(serialize_with = "flag")]
+    pub allow_pull_from_master: bool,
+    #[serde(serialize_with = "as_str")]
+    pub allow_replica_delay: u32,
+}
+impl Job for RebuildNode {
+    const TYPE: JobType = JobType::RebuildNode;
+}
+
+/// One replica to rebuild. `pv_limit` is the copy's speed limit in MB/s (cluster_mgr
+/// multiplies it by 1024 × 1024; XPanel labels it KB/s). With `need_backup` the old
+/// data is first saved to `hdfs_host` (`ip:port` of a backup storage target).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RbNode {
+    pub hostaddr: String,
+    #[serde(serialize_with = "as_str")]
+    pub port: u16,
+    #[serde(serialize_with = "flag")]
+    pub need_backup: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hdfs_host: Option<String>,
+    #[serde(serialize_with = "as_str")]
+    pub pv_limit: u32,
+}

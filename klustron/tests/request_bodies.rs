@@ -198,6 +198,24 @@ async fn every_job_body_matches_its_source() {
     )
     .await
     .unwrap();
+    cm.submit(
+        "kunlun_test",
+        &RebuildNode {
+            cluster_id: 1,
+            shard_id: 2,
+            rb_nodes: vec![RbNode {
+                hostaddr: "192.168.0.132".into(),
+                port: 59403,
+                need_backup: false,
+                hdfs_host: Some("192.168.0.129:57040".into()),
+                pv_limit: 10,
+            }],
+            allow_pull_from_master: true,
+            allow_replica_delay: 0,
+        },
+    )
+    .await
+    .unwrap();
     // The no-switch jobs are answered at once; the recorder answers them "accept",
     // which `call` takes as an answer without a refusal.
     cm.call("zhangsan", &SetNoswitch::new(ClusterScope::One(3), Some(5), 600), false)
@@ -229,6 +247,7 @@ async fn every_job_body_matches_its_source() {
         "delete_node",
         "control_instance",
         "manual_switch",
+        "rebuild_node",
         "set_noswitch",
         "del_noswitch",
         "list_noswitch",

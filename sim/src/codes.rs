@@ -183,6 +183,17 @@ pub const CF_MANUAL_NOSWITCH_NODE: Code = e(14, "Manual Noswitch Node Exist");
 pub const CF_ASSIGN_HOST_NOT_ALIVE: Code = e(19, "Assign Host Unalive");
 pub const JOB_PARAMS_LOST_SHARD_ID: Code = e(24, "Job param lost shard id");
 pub const JOB_PARAMS_LOST_CLUSTER_ID: Code = e(25, "Job param lost cluster id");
+pub const JOB_PARAMS_LOST_REBUILD_NODE: Code = e(36, "Rebuild node job dont have rb_node param");
+pub const JOB_PARAMS_REBUILD_NODE_NOT_HOSTADDR: Code =
+    e(37, "Rb_node of rebuild node job don't have no hostaddr");
+pub const JOB_PARAMS_REBUILD_NODE_NOT_PORT: Code =
+    e(38, "Rb_node of rebuild node job don't have no port");
+pub const JOB_PARAMS_NEED_HDFS_HOST_IN_NEEDBACKUP: Code =
+    e(39, "Rebuild node job need input hdfs_host in need_backup");
+pub const REBUILD_NODE_GET_HOSTADDR_STATE_FROM_METADB: Code =
+    e(40, "Get machine info from metadb for rebuild node error");
+pub const REBUILD_NODE_NOT_IN_SHARD: Code = e(41, "Rebuid hostaddr node is not in shard");
+pub const REBUILD_NODE_GET_PULL_HOST_ERROR: Code = e(42, "Get pull host for rebuild node error");
 pub const JOB_PARAMS_LOST_MASTER_HOSTADDR: Code = e(26, "Job param lost master hostaddr");
 pub const GET_SHARD_BY_ID_ERROR: Code = e(27, "Get shard class by id failed");
 pub const MANUAL_SW_GET_MASTER_HOST_PORT_ERROR: Code =

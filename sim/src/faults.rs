@@ -20,6 +20,9 @@ pub struct Faults {
     pub fail_install: Option<InstallKind>,
     /// node_mgr fails the next `control_instance` (start, stop or restart).
     pub fail_control: bool,
+    /// node_mgr fails the next node of a `rebuild_node` while copying it
+    /// (`xtracback_data`, 60006).
+    pub fail_rebuild: bool,
 }
 
 /// What an install puts on a machine.
@@ -55,6 +58,11 @@ impl Faults {
             return Injected::Garbage;
         }
         Injected::None
+    }
+
+    /// True once, for the first rebuilt node after the fault was set.
+    pub fn take_rebuild_failure(&mut self) -> bool {
+        std::mem::take(&mut self.fail_rebuild)
     }
 
     /// True once, for the first `control_instance` after the fault was set.

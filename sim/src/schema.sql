@@ -101,6 +101,17 @@ CREATE TABLE IF NOT EXISTS shard_nodes (
   replica_delay INTEGER NOT NULL DEFAULT 0,
   backup_node VARCHAR(3) DEFAULT 'OFF' CHECK (backup_node IN ('OFF', 'ON'))
 );
+CREATE TABLE IF NOT EXISTS backup_storage (
+  id {ID},
+  name VARCHAR(256) NOT NULL,
+  stype VARCHAR(8) NOT NULL DEFAULT 'HDFS' CHECK (stype IN ('HDFS', 'S3', 'EBS', 'CEPH', 'OTHER', 'SSH')),
+  conn_str VARCHAR(1024) NOT NULL DEFAULT '',
+  hostaddr VARCHAR(512) NOT NULL,
+  port INTEGER NOT NULL,
+  user_name VARCHAR(64) DEFAULT NULL,
+  passwd VARCHAR(120) DEFAULT NULL,
+  extra TEXT DEFAULT NULL
+);
 CREATE TABLE IF NOT EXISTS cluster_mgr_nodes (
   id {ID},
   hostaddr VARCHAR(512) NOT NULL,

@@ -32,6 +32,15 @@ pub async fn demo(sim: &Simulator) -> anyhow::Result<()> {
                   "computer_iplists": ["10.0.0.21", "10.0.0.22"]}
     });
     sim.engine.handle(body.to_string().as_bytes()).await;
+    // A backup storage target, as the installer registers one (`backup_storage`), for
+    // the rebuild dialog's "save the old data" choice.
+    sqlx::query(
+        "INSERT INTO backup_storage(name, stype, conn_str, hostaddr, port) \
+         VALUES ('hdfs_demo', 'HDFS', 'hdfs://10.0.0.31:9000', '10.0.0.31', 9000)",
+    )
+    .execute(sim.store().pool())
+    .await
+    .map_err(store::db)?;
     Ok(())
 }
 

@@ -74,6 +74,9 @@ pub enum JobType {
     /// string is not in `meta_info.cc`); the shape is XPanel 1.2's and cluster_mgr's
     /// 1.1.2 test body's (`manual_switch.test`).
     ManualSwitch,
+    /// Wipe replicas of a shard and copy them again (`rebuild_node/rebuild_node.cc`
+    /// `RebuildNodeMission`); every value a string (`asCString()` on three of them).
+    RebuildNode,
     /// No-switch windows: cluster_mgr does not switch a covered shard's primary over,
     /// neither by itself nor when asked (70014). Answered at once (sync), 1.1+ only;
     /// shapes from XPanel 1.2 `cluster/noswitch.vue` and cluster_mgr's 1.1.2
@@ -228,6 +231,7 @@ mod tests {
                 "delete_node",
                 "control_instance",
                 "manual_switch",
+                "rebuild_node",
                 "set_noswitch",
                 "del_noswitch",
                 "list_noswitch",

@@ -15,6 +15,7 @@ pub mod noswitch;
 pub mod operations;
 pub mod overview;
 pub mod preferences;
+pub mod rebuild;
 pub mod shard_settings;
 pub mod switchover;
 pub mod users;

@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod klustron;
 pub mod locale;
 pub mod noswitch;
+pub mod rebuild;
 pub mod shard_settings;
 pub mod state;
 pub mod store;

@@ -208,7 +208,11 @@ pub fn JobProgress(job: RwSignal<Option<JobView>>) -> impl IntoView {
                                                 </span>
                                                 <span>
                                                     {s.title(i18n.get_locale_untracked())}
-                                                    {(s.kind != crate::api::jobs::StepKind::Named
+                                                    {(!matches!(
+                                                        s.kind,
+                                                        crate::api::jobs::StepKind::Named
+                                                            | crate::api::jobs::StepKind::Rebuild
+                                                    )
                                                         && (s.index > 1
                                                         || matches!(
                                                             s.kind,

@@ -20,6 +20,8 @@ pub enum Privilege {
     NodeControl,
     /// Switch a shard's primary over to a replica.
     Switchover,
+    /// Rebuild a shard's replicas (their data is wiped and copied again).
+    Rebuild,
     /// Change a shard's or an instance's settings: the degrade setting, the lag
     /// threshold.
     Configure,
@@ -28,7 +30,7 @@ pub enum Privilege {
 }
 
 impl Privilege {
-    pub const ALL: [Privilege; 11] = [
+    pub const ALL: [Privilege; 12] = [
         Privilege::MachineAdd,
         Privilege::MachineEdit,
         Privilege::MachineDelete,
@@ -38,6 +40,7 @@ impl Privilege {
         Privilege::BackupRestore,
         Privilege::NodeControl,
         Privilege::Switchover,
+        Privilege::Rebuild,
         Privilege::Configure,
         Privilege::UsersRoles,
     ];
@@ -53,6 +56,7 @@ impl Privilege {
             Privilege::BackupRestore => "backup_restore",
             Privilege::NodeControl => "node_control",
             Privilege::Switchover => "switchover",
+            Privilege::Rebuild => "rebuild",
             Privilege::Configure => "configure",
             Privilege::UsersRoles => "users_roles",
         }
@@ -73,6 +77,7 @@ impl Privilege {
             Privilege::BackupRestore => td_string!(l, privilege.backup_restore),
             Privilege::NodeControl => td_string!(l, privilege.node_control),
             Privilege::Switchover => td_string!(l, privilege.switchover),
+            Privilege::Rebuild => td_string!(l, privilege.rebuild),
             Privilege::Configure => td_string!(l, privilege.configure),
             Privilege::UsersRoles => td_string!(l, privilege.users_roles),
         }
@@ -87,6 +92,7 @@ impl Privilege {
                 | Privilege::BackupRestore
                 | Privilege::NodeControl
                 | Privilege::Switchover
+                | Privilege::Rebuild
                 | Privilege::Configure
         )
     }

@@ -59,6 +59,8 @@ pub enum StepKind {
     Finish,
     /// A step cluster_mgr names itself (manual_switch's `job_step`).
     Named,
+    /// One replica of a rebuild_node; `name` is where node_mgr is in its own steps.
+    Rebuild,
 }
 
 impl StepKind {
@@ -70,6 +72,7 @@ impl StepKind {
             StepKind::Run => td_string!(l, job_step.run),
             StepKind::Finish => td_string!(l, job_step.finish),
             StepKind::Named => "",
+            StepKind::Rebuild => td_string!(l, job_step.rebuild),
         }
     }
     pub fn key(self) -> &'static str {
@@ -80,6 +83,7 @@ impl StepKind {
             StepKind::Run => "run",
             StepKind::Finish => "finish",
             StepKind::Named => "named",
+            StepKind::Rebuild => "rebuild",
         }
     }
 }
@@ -123,6 +127,10 @@ impl JobStep {
     pub fn title(&self, l: Locale) -> String {
         match self.kind {
             StepKind::Named => self.name.clone(),
+            StepKind::Rebuild if self.name.is_empty() => {
+                format!("{} {}", self.kind.label(l), self.index)
+            }
+            StepKind::Rebuild => format!("{} {} · {}", self.kind.label(l), self.index, self.name),
             k => k.label(l).to_owned(),
         }
     }

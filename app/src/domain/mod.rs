@@ -13,6 +13,7 @@ pub mod machine;
 pub mod node_control;
 pub mod noswitch;
 pub mod password;
+pub mod rebuild;
 pub mod shard_settings;
 pub mod switchover;
 pub mod user_name;

@@ -5,7 +5,7 @@ use super::rows::{cluster, comp_node, int, shard, shard_node, text};
 use super::sql::{like_escape, placeholders, select};
 use super::{Columns, MetaDb};
 use crate::error::ClientError;
-use crate::metadata::{Cluster, CompNode, Shard, ShardNode};
+use crate::metadata::{BackupTarget, Cluster, CompNode, Shard, ShardNode};
 
 const CLUSTER_COLUMNS: &[&str] =
     &["id", "name", "nick_name", "ha_mode", "status", "when_created", "memo"];
@@ -195,5 +195,27 @@ impl MetaDb {
              order by shard_nodes.shard_id, shard_nodes.id",
         );
         Ok(self.rows_with_id(&sql, cluster_id).await?.iter().map(shard_node).collect())
+    }
+
+    /// The backup storage targets, one per address (as XPanel lists them for a
+    /// rebuild's backup, `backup_storage group by hostaddr, port`), at most 1000.
+    pub async fn backup_targets(&self) -> Result<Vec<BackupTarget>, ClientError> {
+        let sql = select(
+            &["name", "stype", "hostaddr", "port"],
+            "backup_storage order by backup_storage.id limit 1000",
+        );
+        let mut out: Vec<BackupTarget> = Vec::new();
+        for r in self.rows(&sql).await? {
+            let t = BackupTarget {
+                name: text(&r, "name"),
+                stype: text(&r, "stype"),
+                hostaddr: text(&r, "hostaddr"),
+                port: text(&r, "port").trim().parse().unwrap_or(0),
+            };
+            if t.port > 0 && !out.iter().any(|o| o.hostaddr == t.hostaddr && o.port == t.port) {
+                out.push(t);
+            }
+        }
+        Ok(out)
     }
 }

@@ -34,8 +34,8 @@ use crate::error::ClientError;
 pub use job_log::JobRow;
 pub use machines::{MachineQuery, MachineSort};
 pub use model::{
-    Cluster, ClusterMemo, CompNode, HaMode, JobLogEntry, Machine, MemberNode, Shard, ShardNode,
-    Switchover, SwitchoverStep,
+    BackupTarget, Cluster, ClusterMemo, CompNode, HaMode, JobLogEntry, Machine, MemberNode, Shard,
+    ShardNode, Switchover, SwitchoverStep,
 };
 pub use rows::{text, text_opt};
 pub use sql::{host_port, redact_url};

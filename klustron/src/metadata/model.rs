@@ -88,6 +88,16 @@ pub struct Shard {
     pub degraded_now: bool,
 }
 
+/// `backup_storage`: where backups (and a rebuild's saved old data) go. 1.0's schema
+/// knows `HDFS`, `S3`, `EBS`, `CEPH`, `OTHER`; 1.1+'s installer adds `SSH`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupTarget {
+    pub name: String,
+    pub stype: String,
+    pub hostaddr: String,
+    pub port: u16,
+}
+
 /// `shard_nodes`: one storage instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShardNode {

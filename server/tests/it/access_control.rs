@@ -169,6 +169,17 @@ fn mutations(cluster: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> 
         ),
         ("noswitch/delete", vec![("cluster_id", c.clone()), ("shard_id", "1".into())]),
         (
+            "clusters/rebuild",
+            vec![
+                ("cluster_id", c.clone()),
+                ("ask[shard_id]", "1".into()),
+                ("ask[nodes][0]", "10.0.0.12:57001".into()),
+                ("ask[max_source_lag]", "30".into()),
+                ("ask[pv_limit]", "10".into()),
+                ("confirm", "shard_1".into()),
+            ],
+        ),
+        (
             "shards/degrade",
             vec![
                 ("cluster_id", c.clone()),

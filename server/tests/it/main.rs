@@ -16,6 +16,7 @@ mod operations;
 mod ops;
 mod passwords_and_sessions;
 mod real_wire;
+mod rebuild;
 mod security_headers;
 mod security_suite;
 mod shard_settings;

@@ -23,6 +23,7 @@ mod nodes;
 mod noswitch;
 mod other_mission;
 mod phases;
+mod rebuild_node;
 mod remove;
 mod shard_conf;
 mod status;
@@ -344,6 +345,7 @@ impl Engine {
             T::DeleteNode => nodes::set_up_delete_node(self, id, paras).await,
             T::ControlInstance => other_mission::set_up_control_instance(self, id, paras).await,
             T::ManualSwitch => manual_switch::set_up_manual_switch(self, id, paras).await,
+            T::RebuildNode => rebuild_node::set_up_rebuild_node(self, id, paras).await,
             // Answered before a job exists.
             T::GetStatus
             | T::SetNoswitch
@@ -374,7 +376,7 @@ impl Engine {
             T::AddNodes => codes::ADD_NODE_QUEST_LOST_PARAS,
             T::DeleteShard => codes::DELETE_SHARD_QUEST_LOST_PARAS,
             T::DeleteComp => codes::DELETE_COMPUTER_QUEST_LOST_PARAS,
-            T::ManualSwitch => codes::JOB_PARAMS_LOST_SHARD_ID,
+            T::ManualSwitch | T::RebuildNode => codes::JOB_PARAMS_LOST_SHARD_ID,
             T::DeleteNode
             | T::ControlInstance
             | T::GetStatus

@@ -5,7 +5,8 @@
 //! `MakeSyncOkResponseBody` over nothing. Otherwise the attachment becomes the parsed
 //! memo (which drops the `job_id`/`job_type` it had just set), create_cluster and
 //! delete_cluster get their sub-jobs' memos (`GetCreateClusterStatus`,
-//! `GetDeleteClusterStatus`), and `status` is the row's.
+//! `GetDeleteClusterStatus`), rebuild_node its nodes' (`GetRebuildNodeStatus`), and
+//! `status` is the row's.
 
 use serde_json::{json, Map, Value};
 
@@ -33,8 +34,56 @@ impl Engine {
                 }
             }
         }
+        if row.job_type == "rebuild_node" {
+            self.rebuild_node_status(&mut att).await;
+        }
         att.insert("status".into(), Value::String(row.status));
         wire::sync_ok(Some(att))
+    }
+
+    /// `GetRebuildNodeStatus`: `job_step`, then one entry per node the memo counts, in
+    /// host order (a `std::map`): a done node as done, any other as its sub-job's row
+    /// says (`status`, and the memo's `error_code`, `error_info`, `step` as strings).
+    /// The raw arrays are dropped at the end; a sub-job that cannot be read ends the
+    /// fold early, leaving them and the nodes not yet folded (cluster_mgr `return`s).
+    async fn rebuild_node_status(&self, doc: &mut Map<String, Value>) {
+        let steps = super::rebuild_node::STEPS.join(", ");
+        doc.insert("job_step".into(), Value::String(steps));
+        let mut states = std::collections::BTreeMap::new();
+        let mut ids = std::collections::BTreeMap::new();
+        for (key, into_ids) in [("rbnode_state", false), ("rbnode_relation_id", true)] {
+            let list = doc.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+            for o in list.iter().filter_map(Value::as_object) {
+                for (h, v) in o {
+                    if into_ids {
+                        ids.insert(h.clone(), wire::as_string(v));
+                    } else {
+                        states.insert(h.clone(), v.as_i64().unwrap_or(0));
+                    }
+                }
+            }
+        }
+        for (host, state) in states {
+            let entry = if state == 1 {
+                json!({"status": "done", "error_code": 0, "error_info": "OK", "step": "done"})
+            } else if let Some(id) = ids.get(&host) {
+                // `where id=%s`: anything but digits is an SQL error.
+                let row = match id.parse::<i64>() {
+                    Ok(n) if is_digits(id) => self.store.job(n).await.ok().flatten(),
+                    _ => None,
+                };
+                let Some(row) = row else { return };
+                let Some(memo) = row.memo.as_deref().and_then(parse_object) else { return };
+                let s = |k: &str| memo.get(k).map(wire::as_string).unwrap_or_default();
+                json!({"status": row.status, "error_code": s("error_code"),
+                       "error_info": s("error_info"), "step": s("step")})
+            } else {
+                Value::Null
+            };
+            doc.insert(host, entry);
+        }
+        doc.remove("rbnode_relation_id");
+        doc.remove("rbnode_state");
     }
 
     /// The memo of sub-job `id`, if it has one that parses.

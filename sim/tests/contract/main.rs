@@ -13,6 +13,7 @@ mod control;
 mod failures;
 mod lifecycle;
 mod metadata;
+mod rebuild;
 mod shard_conf;
 mod switchover;
 mod wire;

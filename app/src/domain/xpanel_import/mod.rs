@@ -42,8 +42,9 @@ pub const MAPPING: [(Privilege, &[usize]); 9] = [
 
 /// `Privilege::Switchover` stands for no column: XPanel lets only its super_dba switch
 /// over (`Cluster.php` `switchShard`), and an imported super_dba gets the super_dba role.
-/// Nor does `Privilege::Configure`: XPanel checks no column before a shard's degrade
-/// setting (`Cluster.php` `updateShard`), and its lag thresholds are each reader's own.
+/// Nor does `Privilege::Rebuild` (XPanel: super_dba only, `Cluster.php` `rebuildNode`),
+/// nor `Privilege::Configure`: XPanel checks no column before a shard's degrade setting
+/// (`Cluster.php` `updateShard`), and its lag thresholds are each reader's own.
 ///
 /// Columns no privilege here stands for: XPanel checks 18, 19 and 27 nowhere, and 26
 /// (`expand_cluster_priv`) moves tables between shards, which this console cannot yet.

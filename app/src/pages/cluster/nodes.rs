@@ -94,6 +94,7 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
                 <NoSwitchBadge cluster_id=c.id shard_id=shard_id ctx=ctx/>
                 <div class="flex gap-2 text-sm">
                     <SwitchButton c=c.clone() shard_id=shard_id ctx=ctx/>
+                    <RebuildButton s=settings.clone() ctx=ctx/>
                     <button type="button" class="underline" data-test="shard-settings-open"
                         on:click=move |_| ctx.panel.set(Panel::Settings(shard_id))>{tu_string!(i18n, shard_settings.button)}</button>
                     <button type="button" class="underline disabled:text-slate-400" data-test="add-nodes"

@@ -89,6 +89,7 @@ pub fn steps(
             vec![step(StepKind::Run, 1, host, running)]
         }
         "manual_switch" => named_steps(a, att.is_some(), status, before),
+        "rebuild_node" => rebuild_steps(params, a),
         _ => {
             let h = [a.get("storage_hosts"), a.get("computer_hosts")]
                 .into_iter()
@@ -163,6 +164,60 @@ fn named_steps(
                 std::cmp::Ordering::Greater => StepState::Waiting,
             };
             JobStep { name, ..step(StepKind::Named, i as u16 + 1, String::new(), state) }
+        })
+        .collect()
+}
+
+/// One step per replica, in the order the request names them (`GetRebuildNodeStatus`
+/// lists each under its `ip_port` once it has started): its sub-job's `status`, and as
+/// its name the step node_mgr finished last, placed in `job_step` ("recover_data (6/8)").
+/// A node reported `done` without node_mgr's final `done` step is not trusted:
+/// cluster_mgr 1.0.2 can look up an unrelated job row for a node that never started
+/// (its memo's relation ids keep leftover states), so that node stays waiting.
+fn rebuild_steps(params: &Value, a: &Map<String, Value>) -> Vec<JobStep> {
+    let names: Vec<&str> = a
+        .get("job_step")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let text = |v: &Value, k: &str| -> String {
+        match v.get(k) {
+            Some(Value::String(s)) => s.chars().take(200).collect(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    };
+    let nodes = params.get("rb_nodes").and_then(Value::as_array).cloned().unwrap_or_default();
+    nodes
+        .iter()
+        .take(MAX_STEPS)
+        .enumerate()
+        .map(|(i, n)| {
+            let (host, port) = (text(n, "hostaddr"), text(n, "port"));
+            let mut s =
+                step(StepKind::Rebuild, i as u16 + 1, format!("{host}:{port}"), StepState::Waiting);
+            let Some(r) = a.get(&format!("{host}_{port}")).filter(|r| r.is_object()) else {
+                return s;
+            };
+            let word = text(r, "step");
+            s.name = match names.iter().position(|n| *n == word) {
+                Some(k) => format!("{word} ({}/{})", k + 1, names.len()),
+                None if word.is_empty() => format!("0/{}", names.len()),
+                None => word.clone(),
+            };
+            s.state = match text(r, "status").as_str() {
+                "done" if word == "done" => StepState::Done,
+                "done" => StepState::Waiting,
+                "failed" => StepState::Failed,
+                _ => StepState::Running,
+            };
+            if s.state == StepState::Failed {
+                s.error = format!("{} ({})", text(r, "error_info"), text(r, "error_code"));
+            }
+            s
         })
         .collect()
 }
@@ -274,6 +329,9 @@ fn keep_what_was_seen(steps: &mut [JobStep], before: &Progress) {
         };
         if s.hosts.is_empty() {
             s.hosts = old.hosts.clone();
+        }
+        if s.name.is_empty() {
+            s.name = old.name.clone();
         }
         if rank(old.state) > rank(s.state) {
             s.state = old.state;

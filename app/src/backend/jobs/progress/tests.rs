@@ -220,3 +220,68 @@ fn a_switch_shows_cluster_mgrs_named_steps_and_where_it_stands() {
     let done = switch(json!({"job_step": "a,b,c", "step": "c"}), JobStatus::Done, &mid);
     assert!(done.steps.iter().all(|s| s.state == StepState::Done));
 }
+
+fn rebuild(a: Value, status: JobStatus, before: &Progress) -> Progress {
+    let params = json!({"rb_nodes": [{"hostaddr": "10.0.0.2", "port": "57001"},
+                                     {"hostaddr": "10.0.0.3", "port": "57001"}]});
+    steps("rebuild_node", &params, Some(&att(a)), status, "node_mgr failed", before)
+}
+
+fn rebuilt(p: &Progress) -> Vec<(String, String, &'static str)> {
+    p.steps.iter().map(|s| (s.hosts.clone(), s.name.clone(), s.state.as_str())).collect()
+}
+
+#[test]
+fn a_rebuild_shows_each_replica_where_node_mgr_is() {
+    let job_step = "check_param, xtracback_data, checksum_data, backup_old_data, clear_old_data, recover_data, rebuild_sync, done";
+    let n = |h: &str, name: &str, state: &'static str| (h.to_owned(), name.to_owned(), state);
+    // The first node alone, node_mgr in its first step.
+    let start = rebuild(
+        json!({"job_step": job_step,
+               "10.0.0.2_57001": {"status": "ongoing", "error_code": "0", "error_info": "OK", "step": ""}}),
+        JobStatus::Running,
+        &Progress::default(),
+    );
+    assert_eq!(
+        rebuilt(&start),
+        [n("10.0.0.2:57001", "0/8", "running"), n("10.0.0.3:57001", "", "waiting")]
+    );
+    let mid = rebuild(
+        json!({"job_step": job_step,
+               "10.0.0.2_57001": {"status": "done", "error_code": 0, "error_info": "OK", "step": "done"},
+               "10.0.0.3_57001": {"status": "ongoing", "error_code": "0", "error_info": "OK", "step": "recover_data"}}),
+        JobStatus::Running,
+        &start,
+    );
+    assert_eq!(
+        rebuilt(&mid),
+        [
+            n("10.0.0.2:57001", "done (8/8)", "done"),
+            n("10.0.0.3:57001", "recover_data (6/8)", "running")
+        ]
+    );
+    assert_eq!(
+        mid.steps[1].title(crate::i18n::Locale::en),
+        "Rebuild replica 2 · recover_data (6/8)"
+    );
+    // The second fails while copying: its own words and code.
+    let failed = rebuild(
+        json!({"job_step": job_step,
+               "10.0.0.2_57001": {"status": "done", "error_code": 0, "error_info": "OK", "step": "done"},
+               "10.0.0.3_57001": {"status": "failed", "error_code": "60006",
+                                  "error_info": "Xtracback data from pull host error", "step": "xtracback_data"}}),
+        JobStatus::Failed,
+        &mid,
+    );
+    assert_eq!(failed.steps[1].state, StepState::Failed);
+    assert_eq!(failed.steps[1].error, "Xtracback data from pull host error (60006)");
+    // A node "done" without node_mgr's last step is another job's row: not trusted.
+    let odd = rebuild(
+        json!({"job_step": job_step,
+               "10.0.0.2_57001": {"status": "failed", "error_code": "60006", "error_info": "x", "step": "xtracback_data"},
+               "10.0.0.3_57001": {"status": "done", "error_code": "0", "error_info": "OK", "step": ""}}),
+        JobStatus::Failed,
+        &Progress::default(),
+    );
+    assert_eq!(odd.steps[1].state, StepState::Waiting);
+}

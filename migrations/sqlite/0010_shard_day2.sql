@@ -1,7 +1,8 @@
--- Shard settings (issue #19): the `configure` privilege (a shard's degrade setting, its
--- replication-lag threshold) for the built-in super_dba and DBA roles; custom roles only
--- when an administrator adds it.
-UPDATE roles SET privileges = privileges || ',configure' WHERE builtin = 1 AND name IN ('super_dba', 'DBA');
+-- Shard day-2 work (issue #19): the `rebuild` privilege (rebuild a shard's replicas) and
+-- the `configure` privilege (a shard's degrade setting, its replication-lag threshold)
+-- for the built-in super_dba and DBA roles; custom roles only when an administrator
+-- adds them.
+UPDATE roles SET privileges = privileges || ',rebuild,configure' WHERE builtin = 1 AND name IN ('super_dba', 'DBA');
 
 -- The lag above which a shard's replicas are flagged, in seconds, per shard of a
 -- cluster (XPanel's shard_max_dalay, kept per reader there, default 100 s). A shard with

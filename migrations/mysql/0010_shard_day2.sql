@@ -1,5 +1,5 @@
--- MySQL copy of sqlite/0010: the configure privilege, and lag thresholds per shard.
-UPDATE roles SET privileges = CONCAT(privileges, ',configure') WHERE builtin = TRUE AND name IN ('super_dba', 'DBA');
+-- MySQL copy of sqlite/0010: the rebuild and configure privileges, and lag thresholds per shard.
+UPDATE roles SET privileges = CONCAT(privileges, ',rebuild,configure') WHERE builtin = TRUE AND name IN ('super_dba', 'DBA');
 
 CREATE TABLE shard_lag_thresholds (
     cluster_id   BIGINT       NOT NULL,
