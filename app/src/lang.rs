@@ -80,6 +80,8 @@ pub fn job_name(l: Locale, job_type: &str) -> String {
         T::DelNoswitch => td_string!(l, job_type.del_noswitch),
         T::ListNoswitch => td_string!(l, job_type.list_noswitch),
         T::UpdateShardDegradeConf => td_string!(l, job_type.update_shard_degrade_conf),
+        T::GetVariable => td_string!(l, job_type.get_variable),
+        T::SetVariable => td_string!(l, job_type.set_variable),
         T::GetStatus => td_string!(l, job_type.get_status),
     }
     .to_owned()

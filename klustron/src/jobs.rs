@@ -400,3 +400,49 @@ pub struct RbNode {
     #[serde(serialize_with = "as_str")]
     pub pv_limit: u32,
 }
+
+/// `get_variable` (`kl_mentain/sys.cc` `System::get_variable`): one variable of a
+/// storage instance (`select @@<variable>`) or a compute instance (`show <variable>`),
+/// answered at once as `{result: "true"|"false", value}`. `variable` is put into SQL by
+/// cluster_mgr as it is: the console sends only names it has checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GetVariable {
+    pub hostaddr: String,
+    #[serde(serialize_with = "as_str")]
+    pub port: u16,
+    pub variable: String,
+}
+impl Job for GetVariable {
+    const TYPE: JobType = JobType::GetVariable;
+}
+
+/// `set_variable` (`System::set_variable` → `Shard_node::set_variables`): cluster_mgr
+/// 1.0.2 runs `set persist <variable>=<type>` when `type` is not empty (it passes
+/// `type` where the unquoted value belongs) and `set persist <variable>='<value>'`
+/// otherwise; a compute node's set does nothing. [`SetVariable::unquoted`] and
+/// [`SetVariable::quoted`] build the two forms that work on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetVariable {
+    pub hostaddr: String,
+    #[serde(serialize_with = "as_str")]
+    pub port: u16,
+    pub variable: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+}
+impl Job for SetVariable {
+    const TYPE: JobType = JobType::SetVariable;
+}
+
+impl SetVariable {
+    /// An unquoted value (a number, or a word such as `ON`): in `type`, where 1.0.2
+    /// reads it, and in `value`.
+    pub fn unquoted(hostaddr: String, port: u16, variable: String, value: String) -> Self {
+        Self { hostaddr, port, variable, kind: value.clone(), value }
+    }
+    /// A quoted string value: `type` empty.
+    pub fn quoted(hostaddr: String, port: u16, variable: String, value: String) -> Self {
+        Self { hostaddr, port, variable, kind: String::new(), value }
+    }
+}

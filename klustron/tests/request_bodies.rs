@@ -230,6 +230,11 @@ async fn every_job_body_matches_its_source() {
     .unwrap();
     cm.call("super_dba", &ListNoswitch { cluster_id: ClusterScope::All }, true).await.unwrap();
     cm.call("super_dba", &UpdateShardDegradeConf::on(3, 5, 25), false).await.unwrap();
+    let (host, var) = ("192.168.0.132".to_owned(), "innodb_lock_wait_timeout".to_owned());
+    let get = GetVariable { hostaddr: host.clone(), port: 59401, variable: var.clone() };
+    cm.call("super_dba", &get, true).await.unwrap();
+    let set = SetVariable::unquoted(host, 59401, var, "100".into());
+    cm.call("super_dba", &set, false).await.unwrap();
     cm.status(&JobId::parse("17").unwrap()).await.unwrap();
 
     let seen = seen.lock().unwrap().clone();
@@ -252,6 +257,8 @@ async fn every_job_body_matches_its_source() {
         "del_noswitch",
         "list_noswitch",
         "update_shard_degrade_conf",
+        "get_variable",
+        "set_variable",
         "get_status",
     ];
     assert_eq!(seen.len(), names.len());

@@ -88,6 +88,10 @@ pub enum JobType {
     /// 1.0.2's `shard.cc` reads). Answered at once (sync), 1.1+ only; shape from XPanel
     /// 1.2 `onecluster/shardlist.vue` `updateData`, which reads only `status`.
     UpdateShardDegradeConf,
+    /// Read or set one variable of a storage or compute instance, answered at once
+    /// (`kl_mentain/sys.cc` `System::get_variable / set_variable`).
+    GetVariable,
+    SetVariable,
     GetStatus,
 }
 words!(JobType);
@@ -102,6 +106,8 @@ impl JobType {
                 | JobType::DelNoswitch
                 | JobType::ListNoswitch
                 | JobType::UpdateShardDegradeConf
+                | JobType::GetVariable
+                | JobType::SetVariable
                 | JobType::GetStatus
         )
     }
@@ -236,6 +242,8 @@ mod tests {
                 "del_noswitch",
                 "list_noswitch",
                 "update_shard_degrade_conf",
+                "get_variable",
+                "set_variable",
                 "get_status"
             ]
         );

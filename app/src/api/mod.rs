@@ -19,6 +19,7 @@ pub mod rebuild;
 pub mod shard_settings;
 pub mod switchover;
 pub mod users;
+pub mod variables;
 
 /// The gate's lists of server functions (`paths::PUBLIC_FNS`, `paths::PASSWORD_CHANGE_FNS`)
 /// are written as paths, since the backend may not name this module; these are the

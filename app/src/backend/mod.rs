@@ -12,6 +12,7 @@ pub mod shard_settings;
 pub mod state;
 pub mod store;
 pub mod switchover;
+pub mod variables;
 pub mod xpanel_import;
 
 pub use state::{app_state, AppState};

@@ -17,6 +17,7 @@ pub mod rebuild;
 pub mod shard_settings;
 pub mod switchover;
 pub mod user_name;
+pub mod variables;
 /// Server only: it reads klustron's types.
 #[cfg(feature = "ssr")]
 pub mod xpanel_import;

@@ -180,6 +180,17 @@ fn mutations(cluster: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> 
             ],
         ),
         (
+            "instances/set_variable",
+            vec![
+                ("cluster_id", c.clone()),
+                ("shard_id", "1".into()),
+                ("hostaddr", "10.0.0.11".into()),
+                ("port", "57001".into()),
+                ("name", "fullsync_timeout".into()),
+                ("value", "1".into()),
+            ],
+        ),
+        (
             "shards/degrade",
             vec![
                 ("cluster_id", c.clone()),

@@ -23,4 +23,5 @@ mod shard_settings;
 mod shared_store;
 mod switchover;
 mod throttling;
+mod variables;
 mod xpanel_import;

@@ -27,6 +27,7 @@ mod rebuild_node;
 mod remove;
 mod shard_conf;
 mod status;
+mod variables;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -60,6 +61,9 @@ pub struct Engine {
     pub(crate) last_cluster: Mutex<i64>,
     /// The no-switch windows (engine/noswitch.rs), kept by cluster_mgr, not in a table.
     noswitch: Mutex<Vec<noswitch::Window>>,
+    /// Storage instances' variables set with `set_variable` (engine/variables.rs):
+    /// (host, port, name) → value.
+    variables: Mutex<std::collections::HashMap<(String, i64, String), String>>,
 }
 
 struct Process {
@@ -114,6 +118,7 @@ impl Engine {
             crashes,
             last_cluster: Mutex::new(0),
             noswitch: Mutex::default(),
+            variables: Mutex::default(),
         })
     }
 
@@ -260,6 +265,9 @@ impl Engine {
                 return Some(wire::refusal(codes::EFAIL.0, "Unrecongnized job type"))
             }
             // Answered at once, no job row (`SyncMission`).
+            Some(t @ (JobType::GetVariable | JobType::SetVariable)) => {
+                return self.variable(t == JobType::SetVariable, &doc).await
+            }
             Some(JobType::UpdateShardDegradeConf) => {
                 return Some(self.update_shard_degrade_conf(&doc).await)
             }
@@ -351,7 +359,9 @@ impl Engine {
             | T::SetNoswitch
             | T::DelNoswitch
             | T::ListNoswitch
-            | T::UpdateShardDegradeConf => Ok(Setup::Over),
+            | T::UpdateShardDegradeConf
+            | T::GetVariable
+            | T::SetVariable => Ok(Setup::Over),
         }
     }
 
@@ -383,7 +393,9 @@ impl Engine {
             | T::SetNoswitch
             | T::DelNoswitch
             | T::ListNoswitch
-            | T::UpdateShardDegradeConf => codes::DEL_NODE_QUEST_LOST_PARAS,
+            | T::UpdateShardDegradeConf
+            | T::GetVariable
+            | T::SetVariable => codes::DEL_NODE_QUEST_LOST_PARAS,
         };
         if let Err(e) = self.fail(id, code, json!({})).await {
             tracing::error!(error = %e, "could not record a refusal");

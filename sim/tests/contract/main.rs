@@ -16,6 +16,7 @@ mod metadata;
 mod rebuild;
 mod shard_conf;
 mod switchover;
+mod variables;
 mod wire;
 
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! nodes; deleting the cluster, a shard, a compute node or a storage node after the
 //! thing's name is typed back; starting, stopping and restarting an instance; switching
 //! a shard's primary over, and the switchover history; a shard's degrade setting and lag
-//! threshold; rebuilding replicas. Every change is a cluster_mgr job followed live, or answered at once.
+//! threshold; rebuilding replicas; reading and setting an instance's variables. Every change is a cluster_mgr job followed live, or answered at once.
 
 use crate::api::cluster::{
     get_cluster, AddComps, AddNodes, AddShards, ClusterDetail, CompNodeDetail, DeleteCluster,
@@ -35,6 +35,7 @@ mod noswitch;
 mod rebuild;
 mod shard_settings;
 mod switchover;
+mod variables;
 
 use add::{AddForm, AddKind};
 use control::{ControlButtons, ControlDialog};
@@ -44,6 +45,7 @@ use noswitch::{NoSwitchBadge, NoSwitchSection};
 use rebuild::{RebuildButton, RebuildDialog};
 use shard_settings::{ShardSettingsDialog, ShardSettingsLine};
 use switchover::{SwitchButton, SwitchDialog, SwitchoverHistory};
+use variables::{VariablesButton, VariablesDialog};
 
 /// What the panel under the header shows.
 #[derive(Clone, PartialEq)]
@@ -61,6 +63,8 @@ enum Panel {
     Settings(i64),
     /// Rebuild replicas of a shard.
     Rebuild(i64),
+    /// Read and set an instance's variables.
+    Variables(Instance),
 }
 
 /// What is about to be deleted, and the word to type to confirm it.
@@ -224,6 +228,7 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             Panel::Switch(shard_id) => view! { <SwitchDialog c=c_panel.clone() ctx=ctx shard_id=shard_id/> }.into_any(),
             Panel::Settings(shard_id) => view! { <ShardSettingsDialog c=c_panel.clone() ctx=ctx shard_id=shard_id/> }.into_any(),
             Panel::Rebuild(shard_id) => view! { <RebuildDialog c=c_panel.clone() ctx=ctx shard_id=shard_id/> }.into_any(),
+            Panel::Variables(i) => view! { <VariablesDialog c=c_panel.clone() ctx=ctx instance=i/> }.into_any(),
         }}
         <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.compute_nodes_n), n = c.comps.len())}</h2>
         <table class="mt-1 w-full bg-white text-sm" data-test="comp-nodes">

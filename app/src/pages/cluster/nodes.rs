@@ -22,6 +22,7 @@ pub(super) fn CompRow(n: CompNodeDetail, c: ClusterDetail, ctx: Ctx) -> impl Int
             <td class="px-2">{n.max_conns}</td>
             <td class="px-2 whitespace-nowrap">
                 <ControlButtons instance=Instance::Compute { comp_id: n.id } status=n.status.clone() ctx=ctx/>
+                <VariablesButton instance=Instance::Compute { comp_id: n.id } ctx=ctx/>
                 <button
                     type="button"
                     class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
@@ -141,6 +142,7 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
                                 <td class="px-2" data-test="node-status">{n.status.clone()}</td>
                                 <td class="px-2 whitespace-nowrap">
                                     <ControlButtons instance=Instance::Storage { shard_id, host: n.hostaddr.clone(), port: n.port } status=n.status.clone() ctx=ctx/>
+                                    <VariablesButton instance=Instance::Storage { shard_id, host: n.hostaddr.clone(), port: n.port } ctx=ctx/>
                                     <button type="button" class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
                                         disabled=refused.is_some()
                                         title=refused.clone().unwrap_or_default()
