@@ -76,6 +76,7 @@ pub fn job_name(l: Locale, job_type: &str) -> String {
         T::ControlInstance => td_string!(l, job_type.control_instance),
         T::ManualSwitch => td_string!(l, job_type.manual_switch),
         T::RebuildNode => td_string!(l, job_type.rebuild_node),
+        T::UpdateInstanceCgroup => td_string!(l, job_type.update_instance_cgroup),
         T::SetNoswitch => td_string!(l, job_type.set_noswitch),
         T::DelNoswitch => td_string!(l, job_type.del_noswitch),
         T::ListNoswitch => td_string!(l, job_type.list_noswitch),

@@ -4,8 +4,9 @@ import { demoReady, hydrated, loginReady, openRunningDemo } from "./helpers";
 // Issue #19, a shard's settings, as a DBA uses them on the demo cluster's page: the
 // degrade setting (cluster_mgr 1.1+, so the 1.2 simulator) and the lag threshold; a
 // replica further behind than the threshold is flagged in the shard list and the
-// topology picture. Against cluster_mgr 1.0 the page says what it cannot do instead of
-// letting cluster_mgr answer "Unrecongnized job type".
+// topology picture; a CPU limit changes a node's CPU count. Against cluster_mgr 1.0 the
+// page says what it cannot do instead of letting cluster_mgr answer "Unrecongnized job
+// type".
 
 test.describe("on cluster_mgr 1.2", () => {
   test.use({ simProfile: "1.2" });
@@ -56,13 +57,14 @@ test.describe("on cluster_mgr 1.2", () => {
   });
 });
 
-test("on cluster_mgr 1.0 the degrade setting and switchover say they need 1.1", async ({ page, stack }) => {
+test("on cluster_mgr 1.0 the degrade setting, switchover and CPU limits say they need 1.1", async ({ page, stack }) => {
   test.setTimeout(120_000);
   await demoReady(page.request, stack.control);
   await loginReady(page);
   await openRunningDemo(page);
   const shard = page.getByTestId("shard").first();
   await expect(shard.getByTestId("switch-over")).toBeDisabled();
+  await expect(shard.getByTestId("node-cpu").first()).toBeDisabled();
   await shard.getByTestId("shard-settings-open").click();
   const dialog = page.getByTestId("shard-settings-dialog");
   await expect(dialog.getByTestId("degrade-unsupported")).toContainText("cluster_mgr 1.1");
@@ -71,4 +73,27 @@ test("on cluster_mgr 1.0 the degrade setting and switchover say they need 1.1", 
   await dialog.getByTestId("max-lag-secs").fill("50");
   await dialog.getByTestId("max-lag-save").click();
   await expect(shard.getByTestId("shard-max-lag")).toHaveText("lag threshold 50 s");
+});
+
+test.describe("a CPU limit on cluster_mgr 1.2", () => {
+  test.use({ simProfile: "1.2" });
+
+  test("a storage node's CPU limit runs as a job and its row shows the new count", async ({ page, stack }) => {
+    test.setTimeout(120_000);
+    await demoReady(page.request, stack.control);
+    await loginReady(page);
+    await openRunningDemo(page);
+    const row = page.getByTestId("shard").first().getByTestId("storage-node").nth(1);
+    const address = (await row.getAttribute("data-address"))!;
+    await row.getByTestId("node-cpu").click();
+    const dialog = page.getByTestId("cpu-dialog");
+    await dialog.getByTestId("cpu-cores").fill("0");
+    await dialog.getByTestId("cpu-submit").click();
+    await expect(dialog.getByTestId("cpu-error")).toHaveText("A whole number from 1 to 256");
+    await dialog.getByTestId("cpu-cores").fill("3");
+    await dialog.getByTestId("cpu-share").check();
+    await dialog.getByTestId("cpu-submit").click();
+    await expect(page.getByTestId("job-banner")).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+    await expect(page.locator(`[data-test=storage-node][data-address="${address}"]`).getByTestId("node-cpu-cores")).toHaveText("3");
+  });
 });

@@ -446,3 +446,31 @@ impl SetVariable {
         Self { hostaddr, port, variable, kind: String::new(), value }
     }
 }
+
+/// What kind of instance `update_instance_cgroup` limits: a storage node (`mysql`) or a
+/// compute node (`pg`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InstanceKind {
+    Mysql,
+    Pg,
+}
+
+/// `update_instance_cgroup` (cluster_mgr 1.1+; XPanel 1.2 `onecluster/shardlist.vue` and
+/// `complist.vue` `SaveCpuSetData`, cluster_mgr `kunlun_test1.1.2/t/
+/// update_instance_cgroup.test`): the instance's CPU limit, `cpu_cores` cores as a hard
+/// quota or as a share. The instance is named `ip`, not `hostaddr`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UpdateInstanceCgroup {
+    pub ip: String,
+    #[serde(serialize_with = "as_str")]
+    pub port: u16,
+    #[serde(rename = "type")]
+    pub kind: InstanceKind,
+    #[serde(serialize_with = "as_str")]
+    pub cpu_cores: u32,
+    pub cgroup_mode: CpuLimitMode,
+}
+impl Job for UpdateInstanceCgroup {
+    const TYPE: JobType = JobType::UpdateInstanceCgroup;
+}

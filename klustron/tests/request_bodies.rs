@@ -216,6 +216,18 @@ async fn every_job_body_matches_its_source() {
     )
     .await
     .unwrap();
+    cm.submit(
+        "kunlun_test",
+        &UpdateInstanceCgroup {
+            ip: "192.168.0.140".into(),
+            port: 59401,
+            kind: InstanceKind::Mysql,
+            cpu_cores: 1,
+            cgroup_mode: CpuLimitMode::Share,
+        },
+    )
+    .await
+    .unwrap();
     // The no-switch jobs are answered at once; the recorder answers them "accept",
     // which `call` takes as an answer without a refusal.
     cm.call("zhangsan", &SetNoswitch::new(ClusterScope::One(3), Some(5), 600), false)
@@ -253,6 +265,7 @@ async fn every_job_body_matches_its_source() {
         "control_instance",
         "manual_switch",
         "rebuild_node",
+        "update_instance_cgroup",
         "set_noswitch",
         "del_noswitch",
         "list_noswitch",

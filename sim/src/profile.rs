@@ -10,7 +10,8 @@
 //!   builds: a `comp_nodes.mysql_port` column (XPanel's cluster views read it) and an
 //!   `update_machine` that changes the machine (XPanel's machine form sends it and reads
 //!   its result), `manual_switch` (engine/manual_switch.rs) and the no-switch windows
-//!   (engine/noswitch.rs), and `update_shard_degrade_conf` (engine/shard_conf.rs). The rest is taken to be
+//!   (engine/noswitch.rs), `update_shard_degrade_conf` (engine/shard_conf.rs) and
+//!   `update_instance_cgroup` (engine/cgroup.rs). The rest is taken to be
 //!   as in 1.0.
 
 use serde::{Deserialize, Serialize};
@@ -58,6 +59,7 @@ impl Profile {
                     | T::DelNoswitch
                     | T::ListNoswitch
                     | T::UpdateShardDegradeConf
+                    | T::UpdateInstanceCgroup
             )
     }
 

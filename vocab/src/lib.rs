@@ -77,6 +77,10 @@ pub enum JobType {
     /// Wipe replicas of a shard and copy them again (`rebuild_node/rebuild_node.cc`
     /// `RebuildNodeMission`); every value a string (`asCString()` on three of them).
     RebuildNode,
+    /// An instance's CPU limit (cores, quota or share), through its node_mgr's cgroup.
+    /// Not in the public 1.0.2 source; shape from XPanel 1.2 and cluster_mgr's 1.1.2
+    /// test body (`update_instance_cgroup.test`).
+    UpdateInstanceCgroup,
     /// No-switch windows: cluster_mgr does not switch a covered shard's primary over,
     /// neither by itself nor when asked (70014). Answered at once (sync), 1.1+ only;
     /// shapes from XPanel 1.2 `cluster/noswitch.vue` and cluster_mgr's 1.1.2
@@ -238,6 +242,7 @@ mod tests {
                 "control_instance",
                 "manual_switch",
                 "rebuild_node",
+                "update_instance_cgroup",
                 "set_noswitch",
                 "del_noswitch",
                 "list_noswitch",

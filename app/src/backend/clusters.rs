@@ -70,6 +70,7 @@ pub async fn load(id: i64) -> Result<ClusterDetail, AppError> {
                         lag_secs: n.replica_delay,
                         fullsync: n.fullsync,
                         status: n.status.as_str().to_owned(),
+                        cpu_cores: n.cpu_cores,
                     })
                     .collect(),
                 id: s.id,
@@ -151,6 +152,46 @@ pub async fn control_instance(
         found.address(),
         c.confirm_word(),
         c.id
+    );
+    jobs::submit(&app_state()?, who, &guard::client_addr(), &target, &job).await
+}
+
+/// Submits cluster_mgr's `update_instance_cgroup` for instance `i` of cluster
+/// `cluster_id`: `cores` cores as a quota or a share.
+pub async fn set_cpu_limit(
+    who: &CurrentSession,
+    cluster_id: i64,
+    i: &Instance,
+    cores: &str,
+    mode: &str,
+) -> Result<i64, AppError> {
+    use crate::domain::cpu_limit::{self, CpuMode};
+    use klustron::jobs::{CpuLimitMode, InstanceKind, UpdateInstanceCgroup};
+    let l = request_locale();
+    let (cores, mode) =
+        cpu_limit::parse(l, cores, mode).map_err(|(f, m)| AppError::invalid(f, m))?;
+    let c = load(cluster_id).await?;
+    let found = c.instance(i).map_err(|r| AppError::invalid("", r.message(l)))?;
+    let job = UpdateInstanceCgroup {
+        ip: found.host.clone(),
+        port: found.port,
+        kind: match found.machine_type {
+            MachineType::Storage => InstanceKind::Mysql,
+            MachineType::Computer => InstanceKind::Pg,
+        },
+        cpu_cores: cores,
+        cgroup_mode: match mode {
+            CpuMode::Quota => CpuLimitMode::Quota,
+            CpuMode::Share => CpuLimitMode::Share,
+        },
+    };
+    let target = format!(
+        "{} {} in {} (cluster {}): {cores} core(s), {}",
+        found.machine_type,
+        found.address(),
+        c.confirm_word(),
+        c.id,
+        mode.as_str()
     );
     jobs::submit(&app_state()?, who, &guard::client_addr(), &target, &job).await
 }

@@ -41,6 +41,9 @@ pub struct StorageNodeRow {
     /// `sync_state` is fullsync (`fsync`), not `async`.
     pub fullsync: bool,
     pub status: String,
+    /// The CPU limit (`shard_nodes.cpu_cores`).
+    #[serde(default)]
+    pub cpu_cores: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,6 +256,7 @@ mod tests {
             lag_secs: 0,
             fullsync: true,
             status: "active".into(),
+            cpu_cores: 0,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cluster;
 pub mod cluster_plan;
 pub mod cluster_view;
+pub mod cpu_limit;
 pub mod field;
 pub mod job;
 pub mod klustron;

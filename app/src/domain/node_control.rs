@@ -139,6 +139,7 @@ mod tests {
             lag_secs: 0,
             fullsync: true,
             status: ACTIVE.into(),
+            cpu_cores: 0,
         }
     }
 

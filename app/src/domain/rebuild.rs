@@ -150,6 +150,7 @@ mod tests {
             lag_secs: lag,
             fullsync: true,
             status: "active".into(),
+            cpu_cores: 0,
         }
     }
 

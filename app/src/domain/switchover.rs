@@ -119,6 +119,7 @@ mod tests {
             lag_secs: lag,
             fullsync,
             status: status.into(),
+            cpu_cores: 0,
         }
     }
 

@@ -180,6 +180,15 @@ fn mutations(cluster: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> 
             ],
         ),
         (
+            "instances/cpu_limit",
+            vec![
+                ("cluster_id", c.clone()),
+                ("comp_id", "1".into()),
+                ("cores", "2".into()),
+                ("mode", "quota".into()),
+            ],
+        ),
+        (
             "instances/set_variable",
             vec![
                 ("cluster_id", c.clone()),

@@ -8,6 +8,7 @@ mod access_gate;
 mod assets;
 mod cluster_jobs;
 mod clusters;
+mod cpu_limit;
 mod languages;
 mod logging;
 mod machines;

@@ -160,7 +160,7 @@ async fn only_configure_with_a_grant_on_the_shards_cluster_may() {
         assert_eq!(
             app_error(r).await,
             AppError::Forbidden(
-                "the role read-only does not include “Change settings (shard degrade and lag threshold, instance variables)”"
+                "the role read-only does not include “Change settings (shard degrade and lag threshold, instance variables and CPU limits)”"
                     .into()
             ),
             "{path}"

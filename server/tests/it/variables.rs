@@ -137,7 +137,7 @@ async fn anyone_reads_only_configure_with_a_grant_on_the_cluster_sets() {
     let r = call(&s.app, &viewer, "instances/set_variable", &p).await;
     assert_eq!(
         app_error(r).await,
-        AppError::Forbidden("the role read-only does not include “Change settings (shard degrade and lag threshold, instance variables)”".into())
+        AppError::Forbidden("the role read-only does not include “Change settings (shard degrade and lag threshold, instance variables and CPU limits)”".into())
     );
 
     create_user(&s.app, "dba1", "DBA").await;

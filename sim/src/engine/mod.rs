@@ -15,6 +15,7 @@
 mod add;
 mod add_comps;
 mod add_shards;
+mod cgroup;
 mod create_cluster;
 mod delete_cluster;
 mod machines;
@@ -354,6 +355,7 @@ impl Engine {
             T::ControlInstance => other_mission::set_up_control_instance(self, id, paras).await,
             T::ManualSwitch => manual_switch::set_up_manual_switch(self, id, paras).await,
             T::RebuildNode => rebuild_node::set_up_rebuild_node(self, id, paras).await,
+            T::UpdateInstanceCgroup => cgroup::set_up_update_instance_cgroup(self, id, paras).await,
             // Answered before a job exists.
             T::GetStatus
             | T::SetNoswitch
@@ -368,7 +370,7 @@ impl Engine {
     /// A request without `paras`: every job's first check, with its own code.
     async fn no_paras(&self, id: i64, job_type: JobType) -> Setup {
         use JobType as T;
-        if job_type == T::ControlInstance {
+        if job_type == T::ControlInstance || job_type == T::UpdateInstanceCgroup {
             // OtherMission writes its own words, not the code table's.
             if let Err(e) = other_mission::refuse_no_paras(self, id).await {
                 tracing::error!(error = %e, "could not record a refusal");
@@ -389,6 +391,7 @@ impl Engine {
             T::ManualSwitch | T::RebuildNode => codes::JOB_PARAMS_LOST_SHARD_ID,
             T::DeleteNode
             | T::ControlInstance
+            | T::UpdateInstanceCgroup
             | T::GetStatus
             | T::SetNoswitch
             | T::DelNoswitch

@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod cgroup;
 mod control;
 mod failures;
 mod lifecycle;

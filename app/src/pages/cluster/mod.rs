@@ -3,7 +3,7 @@
 //! nodes; deleting the cluster, a shard, a compute node or a storage node after the
 //! thing's name is typed back; starting, stopping and restarting an instance; switching
 //! a shard's primary over, and the switchover history; a shard's degrade setting and lag
-//! threshold; rebuilding replicas; reading and setting an instance's variables. Every change is a cluster_mgr job followed live, or answered at once.
+//! threshold; rebuilding replicas; reading and setting an instance's variables and its CPU limit. Every change is a cluster_mgr job followed live, or answered at once.
 
 use crate::api::cluster::{
     get_cluster, AddComps, AddNodes, AddShards, ClusterDetail, CompNodeDetail, DeleteCluster,
@@ -29,6 +29,7 @@ use leptos_router::hooks::use_params_map;
 
 mod add;
 mod control;
+mod cpu;
 mod delete;
 mod nodes;
 mod noswitch;
@@ -39,6 +40,7 @@ mod variables;
 
 use add::{AddForm, AddKind};
 use control::{ControlButtons, ControlDialog};
+use cpu::{CpuButton, CpuDialog};
 use delete::ConfirmDelete;
 use nodes::{CompRow, ShardCard};
 use noswitch::{NoSwitchBadge, NoSwitchSection};
@@ -65,6 +67,8 @@ enum Panel {
     Rebuild(i64),
     /// Read and set an instance's variables.
     Variables(Instance),
+    /// An instance's CPU limit.
+    Cpu(Instance),
 }
 
 /// What is about to be deleted, and the word to type to confirm it.
@@ -229,6 +233,7 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             Panel::Settings(shard_id) => view! { <ShardSettingsDialog c=c_panel.clone() ctx=ctx shard_id=shard_id/> }.into_any(),
             Panel::Rebuild(shard_id) => view! { <RebuildDialog c=c_panel.clone() ctx=ctx shard_id=shard_id/> }.into_any(),
             Panel::Variables(i) => view! { <VariablesDialog c=c_panel.clone() ctx=ctx instance=i/> }.into_any(),
+            Panel::Cpu(i) => view! { <CpuDialog c=c_panel.clone() ctx=ctx instance=i/> }.into_any(),
         }}
         <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.compute_nodes_n), n = c.comps.len())}</h2>
         <table class="mt-1 w-full bg-white text-sm" data-test="comp-nodes">

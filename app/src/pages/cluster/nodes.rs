@@ -17,12 +17,13 @@ pub(super) fn CompRow(n: CompNodeDetail, c: ClusterDetail, ctx: Ctx) -> impl Int
             <td class="px-2 font-mono"><MysqlPort port=n.mysql_port derived=n.mysql_port_derived/></td>
             <td class="px-2">{n.name.clone()}</td>
             <td class="px-2" data-test="node-status">{n.status.clone()}</td>
-            <td class="px-2">{n.cpu_cores}</td>
+            <td class="px-2" data-test="node-cpu-cores">{n.cpu_cores}</td>
             <td class="px-2">{n.max_mem_mb}</td>
             <td class="px-2">{n.max_conns}</td>
             <td class="px-2 whitespace-nowrap">
                 <ControlButtons instance=Instance::Compute { comp_id: n.id } status=n.status.clone() ctx=ctx/>
                 <VariablesButton instance=Instance::Compute { comp_id: n.id } ctx=ctx/>
+                <CpuButton instance=Instance::Compute { comp_id: n.id } ctx=ctx/>
                 <button
                     type="button"
                     class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
@@ -116,6 +117,7 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
                         <th class="px-2">{tu_string!(i18n, cluster.lag_s)}</th>
                         <th class="px-2">{tu_string!(i18n, cluster.sync)}</th>
                         <th class="px-2">{tu_string!(i18n, common.status)}</th>
+                        <th class="px-2">"CPU"</th>
                         <th class="px-2"></th>
                     </tr>
                 </thead>
@@ -140,9 +142,11 @@ pub(super) fn ShardCard(s: ShardDetail, c: ClusterDetail, ctx: Ctx) -> impl Into
                                 }}
                                 <td class="px-2">{if n.fullsync { tu_string!(i18n, switchover.fullsync) } else { tu_string!(i18n, switchover.asynchronous) }}</td>
                                 <td class="px-2" data-test="node-status">{n.status.clone()}</td>
+                                <td class="px-2" data-test="node-cpu-cores">{n.cpu_cores}</td>
                                 <td class="px-2 whitespace-nowrap">
                                     <ControlButtons instance=Instance::Storage { shard_id, host: n.hostaddr.clone(), port: n.port } status=n.status.clone() ctx=ctx/>
                                     <VariablesButton instance=Instance::Storage { shard_id, host: n.hostaddr.clone(), port: n.port } ctx=ctx/>
+                                    <CpuButton instance=Instance::Storage { shard_id, host: n.hostaddr.clone(), port: n.port } ctx=ctx/>
                                     <button type="button" class="min-h-6 px-1 text-red-800 underline disabled:text-slate-400 disabled:no-underline"
                                         disabled=refused.is_some()
                                         title=refused.clone().unwrap_or_default()

@@ -80,12 +80,13 @@ pub fn steps(
                 step(StepKind::ComputeNode, 1, comp_hosts.join(","), word(a.get("computer_state"))),
             ]
         }
-        // One step: node_mgr's work on one instance (`OtherMission::ControlInstance`);
-        // its memo names no host, the request does.
-        "control_instance" => {
+        // One step: node_mgr's work on one instance (`OtherMission::ControlInstance`,
+        // and the CPU limit, named `ip`); its memo names no host, the request does.
+        "control_instance" | "update_instance_cgroup" => {
             let text = |k: &str| params.get(k).and_then(Value::as_str).unwrap_or_default();
             let running = if att.is_some() { StepState::Running } else { StepState::Waiting };
-            let host = format!("{}:{}", text("hostaddr"), text("port"));
+            let host = [text("hostaddr"), text("ip")].into_iter().find(|h| !h.is_empty());
+            let host = format!("{}:{}", host.unwrap_or_default(), text("port"));
             vec![step(StepKind::Run, 1, host, running)]
         }
         "manual_switch" => named_steps(a, att.is_some(), status, before),
