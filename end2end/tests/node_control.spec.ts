@@ -5,7 +5,7 @@ import { demoReady, loginReady, openRunningDemo } from "./helpers";
 // Issue #19, start / stop / restart, as a DBA uses it on the demo cluster's page: a
 // replica is stopped (after its host:port is typed back) and started again, and its
 // status follows; stopping a primary says what it does to the shard before anything
-// is sent.
+// is sent; the same actions are offered on an instance picked in the topology picture.
 
 async function jobDone(page: Page) {
   const banner = page.getByTestId("job-banner");
@@ -66,4 +66,33 @@ test("stopping a primary warns what happens to the shard, and Escape sends nothi
   await page.getByTestId("confirm-input").press("Escape");
   await expect(page.getByTestId("control-dialog")).toHaveCount(0);
   expect(await jobs()).toBe(0);
+});
+
+test("a replica picked in the topology picture offers its row's actions, and a stop draws it down", async ({ page, stack }) => {
+  test.setTimeout(120_000);
+  await demoReady(page.request, stack.control);
+  await loginReady(page);
+  await openRunningDemo(page);
+
+  const picture = page.getByTestId("topology");
+  const replica = picture.locator("g[data-kind=replica][role=button]").first();
+  const address = (await replica.getAttribute("data-address"))!;
+  await replica.click();
+  const actions = page.getByTestId("node-actions");
+  await expect(actions).toContainText(address);
+  await expect(actions.getByTestId("node-variables")).toBeVisible();
+  await expect(actions.getByTestId("rebuild-open")).toBeVisible();
+  await actions.getByTestId("node-stop").click();
+  const dialog = page.getByTestId("control-dialog");
+  await expect(dialog).toContainText(`Stop storage node ${address}`);
+  await dialog.getByTestId("confirm-input").fill(address);
+  await dialog.getByTestId("control-submit").click();
+  await jobDone(page);
+  await expect(picture.locator(`g[data-kind=down][data-address="${address}"]`)).toHaveCount(1);
+
+  // A primary offers the shard's switchover; the keyboard opens it too.
+  const primary = picture.locator("g[data-kind=primary][role=button]").first();
+  await primary.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("node-actions").getByTestId("switch-over")).toBeVisible();
 });

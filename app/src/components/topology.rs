@@ -126,6 +126,8 @@ pub struct Shape {
     pub h: i32,
     pub label: String,
     pub sub: String,
+    /// `host:port` of the instance a box stands for (none for shards and machines).
+    pub instance: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -183,6 +185,7 @@ pub fn layout(t: &Topology, lang: Locale) -> Layout {
             h: NODE_H,
             label: format!("CN {}", i + 1),
             sub: format!("{}:{}", c.host, c.port),
+            instance: Some(format!("{}:{}", c.host, c.port)),
         });
         out.links.push((x + NODE_W / 2, ROW_COMPS + NODE_H, x + NODE_W / 2, bus_y));
     }
@@ -201,6 +204,7 @@ pub fn layout(t: &Topology, lang: Locale) -> Layout {
             // One line: the replicas sit right under it.
             label: fill!(td_string!(lang, topology.shard_label), name = s.name, n = s.nodes.len()),
             sub: String::new(),
+            instance: None,
         });
         centres.push(x + w / 2);
         out.links.push((x + w / 2, bus_y, x + w / 2, ROW_SHARDS));
@@ -226,6 +230,7 @@ pub fn layout(t: &Topology, lang: Locale) -> Layout {
                 h: NODE_H,
                 label: role,
                 sub: format!("{}:{}", n.host, n.port),
+                instance: Some(format!("{}:{}", n.host, n.port)),
             });
             out.links.push(to_machine(nx + NODE_W / 2, ny, &n.host));
         }
@@ -257,6 +262,7 @@ pub fn layout(t: &Topology, lang: Locale) -> Layout {
             h: NODE_H,
             label: td_string!(lang, topology.machine).into(),
             sub: (*m).to_owned(),
+            instance: None,
         });
     }
     out
@@ -274,9 +280,13 @@ fn classes(kind: Kind) -> &'static str {
     }
 }
 
-/// The picture, with a text summary for screen readers.
+/// The picture, with a text summary for screen readers. With `on_select`, each
+/// instance's box is a button that calls it with the instance's `host:port`.
 #[component]
-pub fn TopologyView(topology: Topology) -> impl IntoView {
+pub fn TopologyView(
+    topology: Topology,
+    #[prop(optional)] on_select: Option<Callback<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let l = layout(&topology, i18n.get_locale_untracked());
     let hosts = l.shapes.iter().filter(|s| s.kind == Kind::Machine).count();
@@ -293,7 +303,8 @@ pub fn TopologyView(topology: Topology) -> impl IntoView {
                 viewBox=format!("0 0 {} {}", l.width, l.height)
                 width=l.width
                 height=l.height
-                role="img"
+                // A picture, or a group of buttons when its instances can be picked.
+                role=if on_select.is_some() { "group" } else { "img" }
                 aria-label=summary.clone()
                 class="max-w-none"
             >
@@ -303,8 +314,19 @@ pub fn TopologyView(topology: Topology) -> impl IntoView {
                 }).collect_view()}
                 {l.shapes.into_iter().map(|s| {
                     let text_x = s.x + 6;
+                    let pick = on_select.zip(s.instance.clone());
+                    let (button, address) = (pick.is_some(), s.instance.clone());
+                    let on_key = pick.clone();
                     view! {
-                        <g data-kind=format!("{:?}", s.kind).to_lowercase()>
+                        <g data-kind=format!("{:?}", s.kind).to_lowercase()
+                            data-address=address
+                            role=button.then_some("button")
+                            tabindex=button.then_some("0")
+                            class=if button { "cursor-pointer focus:outline-2 focus:outline-sky-700" } else { "" }
+                            on:click=move |_| if let Some((cb, a)) = &pick { cb.run(a.clone()) }
+                            on:keydown=move |ev| if ev.key() == "Enter" {
+                                if let Some((cb, a)) = &on_key { cb.run(a.clone()) }
+                            }>
                             <rect x=s.x y=s.y width=s.w height=s.h rx="4" class=classes(s.kind) stroke-width="1.5"/>
                             <text x=text_x y=s.y + 15 class="fill-slate-700" font-size="11" font-weight="600">{s.label}</text>
                             <text x=text_x y=s.y + 30 class="fill-slate-600" font-size="11" font-family="monospace">{s.sub}</text>

@@ -31,6 +31,7 @@ mod add;
 mod control;
 mod cpu;
 mod delete;
+mod node_actions;
 mod nodes;
 mod noswitch;
 mod rebuild;
@@ -42,6 +43,7 @@ use add::{AddForm, AddKind};
 use control::{ControlButtons, ControlDialog};
 use cpu::{CpuButton, CpuDialog};
 use delete::ConfirmDelete;
+use node_actions::NodeActions;
 use nodes::{CompRow, ShardCard};
 use noswitch::{NoSwitchBadge, NoSwitchSection};
 use rebuild::{RebuildButton, RebuildDialog};
@@ -69,6 +71,8 @@ enum Panel {
     Variables(Instance),
     /// An instance's CPU limit.
     Cpu(Instance),
+    /// The actions on an instance picked in the topology picture (`host:port`).
+    Node(String),
 }
 
 /// What is about to be deleted, and the word to type to confirm it.
@@ -234,6 +238,7 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
             Panel::Rebuild(shard_id) => view! { <RebuildDialog c=c_panel.clone() ctx=ctx shard_id=shard_id/> }.into_any(),
             Panel::Variables(i) => view! { <VariablesDialog c=c_panel.clone() ctx=ctx instance=i/> }.into_any(),
             Panel::Cpu(i) => view! { <CpuDialog c=c_panel.clone() ctx=ctx instance=i/> }.into_any(),
+            Panel::Node(a) => view! { <NodeActions c=c_panel.clone() ctx=ctx address=a/> }.into_any(),
         }}
         <h2 class="mt-6 font-semibold">{fill!(tu_string!(i18n, cluster.compute_nodes_n), n = c.comps.len())}</h2>
         <table class="mt-1 w-full bg-white text-sm" data-test="comp-nodes">
@@ -258,6 +263,13 @@ fn ClusterView(c: ClusterDetail, ctx: Ctx) -> impl IntoView {
         {c.shards.iter().cloned().map(|s| view! { <ShardCard s=s c=c.clone() ctx=ctx/> }).collect_view()}
         <NoSwitchSection c=c.clone() ctx=ctx/>
         <h2 class="mt-6 font-semibold">{tu_string!(i18n, common.topology)}</h2>
-        <TopologyView topology=Topology::from(&c)/>
+        <TopologyView topology=Topology::from(&c) on_select=Callback::new(move |a: String| {
+            ctx.panel.set(Panel::Node(a));
+            // The actions open above the page's lists: bring them into view.
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                w.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+        })/>
     }
 }
