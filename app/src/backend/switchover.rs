@@ -52,6 +52,7 @@ pub async fn submit(
     if shard.is_empty() || asked.confirm.trim() != shard {
         return Err(AppError::invalid("confirm", confirm_mismatch(l, &shard)));
     }
+    running_switch(c.id, shard_id).await?;
     let job = ManualSwitch {
         cluster_id: cm_id(c.id)?,
         shard_id: cm_id(shard_id)?,
@@ -110,4 +111,25 @@ pub async fn history(cluster_id: i64, page: u32) -> Result<SwitchoverPage, AppEr
         })
         .collect();
     Ok(SwitchoverPage { entries, total, pages })
+}
+
+/// Refuses a second switchover of a shard while the console follows one: cluster_mgr
+/// 1.0.2 queues jobs without a gate, and the second would act on the primary the first
+/// is moving. (Two requests in the same instant can still both pass; cluster_mgr then
+/// fails the second, 70033, as the primary it names has moved.)
+async fn running_switch(cluster_id: i64, shard_id: i64) -> Result<(), AppError> {
+    let same =
+        |p: &serde_json::Value, k: &str, v: i64| klustron::protocol::loose_int(p.get(k)) == Some(v);
+    let running = app_state()?.store.unfinished_jobs().await?.into_iter().find(|j| {
+        j.job_type == "manual_switch"
+            && serde_json::from_str::<serde_json::Value>(&j.params)
+                .is_ok_and(|p| same(&p, "cluster_id", cluster_id) && same(&p, "shard_id", shard_id))
+    });
+    match running {
+        Some(j) => {
+            let l = request_locale();
+            Err(AppError::invalid("", fill!(td_string!(l, switchover.already_running), job = j.id)))
+        }
+        None => Ok(()),
+    }
 }

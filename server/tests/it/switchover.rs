@@ -299,3 +299,85 @@ async fn cluster_mgr_1_0_has_no_no_switch_windows() {
     let v = windows(&s.app, &c).await;
     assert!(!v.supported && v.windows.is_empty());
 }
+
+async fn sql(s: &SimApp, q: &str, host: &str, port: &str) {
+    sqlx::query(q)
+        .bind(host.to_owned())
+        .bind(port.parse::<i64>().unwrap())
+        .execute(s.sim.store().pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_shard_without_a_running_replica_or_a_primary_is_refused_with_the_reason() {
+    let s = console_on(Profile::V1_2).await;
+    let c = running_demo(&s).await;
+    let shard = c.shards[0].name.clone();
+    let jobs_before = s.sim.store().reader().job_log(1000, 0).await.unwrap().len();
+    let refused = |m: &str| AppError::Validation { field: "target".into(), message: m.into() };
+    let stop = "UPDATE shard_nodes SET status = 'inactive' WHERE hostaddr = ? AND port = ?";
+    let [a, b] = [replicas(&c)[0].clone(), replicas(&c)[1].clone()];
+    let (ah, ap) = a.rsplit_once(':').unwrap();
+    sql(&s, stop, ah, ap).await;
+    let r = switch(&s.app, &form(&c, &a, &shard)).await;
+    assert_eq!(app_error(r).await, refused("That replica is not running (cluster_mgr: 70019)."));
+    let (bh, bp) = b.rsplit_once(':').unwrap();
+    sql(&s, stop, bh, bp).await;
+    let r = switch(&s.app, &form(&c, "", &shard)).await;
+    assert_eq!(
+        app_error(r).await,
+        refused(
+            "No replica of this shard is running and fullsync: cluster_mgr has none to switch to."
+        )
+    );
+    let p = primary(&c);
+    let (ph, pp) = p.rsplit_once(':').unwrap();
+    sql(
+        &s,
+        "UPDATE shard_nodes SET member_state = 'replica' WHERE hostaddr = ? AND port = ?",
+        ph,
+        pp,
+    )
+    .await;
+    let r = switch(&s.app, &form(&c, "", &shard)).await;
+    assert_eq!(
+        app_error(r).await,
+        refused(
+            "The metadata names no primary for this shard, so cluster_mgr would refuse (70033)."
+        )
+    );
+    assert_eq!(s.sim.store().reader().job_log(1000, 0).await.unwrap().len(), jobs_before);
+}
+
+#[tokio::test]
+async fn a_second_switchover_of_a_shard_waits_for_the_first() {
+    // Slow steps: the first switchover is still running when the second is asked.
+    let s = spawn_app_with_sim_as(Duration::from_millis(250), Profile::V1_2).await;
+    s.app.login_with_changed_password().await;
+    let c = running_demo(&s).await;
+    let shard = c.shards[0].name.clone();
+    let r = switch(&s.app, &form(&c, "", &shard)).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let first: i64 = r.json().await.unwrap();
+    let r = switch(&s.app, &form(&c, "", &shard)).await;
+    assert_eq!(
+        app_error(r).await,
+        AppError::Validation {
+            field: String::new(),
+            message: format!(
+                "A switchover of this shard is already running (job {first}): wait for it to end."
+            )
+        }
+    );
+    // The other shard is not held up.
+    let other = &c.shards[1];
+    let f = pairs(&[
+        ("cluster_id", &c.id.to_string()),
+        ("shard_id", &other.id.to_string()),
+        ("confirm", &other.name),
+    ]);
+    let r = switch(&s.app, &f).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!(wait_job(&s.app, first).await.status, JobStatus::Done);
+}
