@@ -57,3 +57,31 @@ mod date_tests {
         }
     }
 }
+
+/// `YYYY-MM-DD HH:MM:SS[.ffffff]` (a SQL timestamp as text, in whatever zone the database
+/// speaks) as seconds on the same scale as [`parse_utc_date`]: differences of two are
+/// exact whatever the zone.
+pub fn parse_sql_datetime(s: &str) -> Option<i64> {
+    let (date, time) = s.trim().split_once([' ', 'T'])?;
+    let day = parse_utc_date(date)?;
+    let mut hms = time.split('.').next()?.splitn(3, ':');
+    let (h, m, sec): (i64, i64, i64) =
+        (hms.next()?.parse().ok()?, hms.next()?.parse().ok()?, hms.next()?.parse().ok()?);
+    if !(0..24).contains(&h) || !(0..60).contains(&m) || !(0..61).contains(&sec) {
+        return None;
+    }
+    Some(day + h * 3600 + m * 60 + sec)
+}
+
+#[cfg(test)]
+mod datetime_tests {
+    #[test]
+    fn sql_datetimes() {
+        let a = super::parse_sql_datetime("2026-12-07 23:59:58.123456").unwrap();
+        let b = super::parse_sql_datetime("2026-12-08 00:00:03").unwrap();
+        assert_eq!(b - a, 5);
+        for bad in ["", "2026-12-07", "2026-12-07 25:00:00", "x 1:2:3"] {
+            assert_eq!(super::parse_sql_datetime(bad), None, "{bad}");
+        }
+    }
+}

@@ -47,6 +47,10 @@ test("a switchover moves the primary and is listed in the history", async ({ pag
   await expect(row).toHaveAttribute("data-ok", "true");
   await expect(row.getByTestId("old-primary")).toHaveText(oldPrimary);
   await expect(row.getByTestId("new-primary")).toHaveText(target);
+  // Its steps, each with its time, open on demand.
+  await row.getByTestId("switchover-steps").locator("summary").click();
+  await expect(row.getByTestId("switchover-step").first()).toBeVisible();
+  expect(await row.getByTestId("switchover-step").count()).toBeGreaterThan(1);
 
   // The job page shows cluster_mgr's own step names, all done.
   await banner.locator("a").click();

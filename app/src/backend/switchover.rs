@@ -8,7 +8,9 @@ use super::klustron::klustron;
 use super::{app_state, jobs};
 use crate::backend::locale::request_locale;
 use crate::domain::cluster_view::confirm_mismatch;
-use crate::domain::switchover::{address, SwitchoverEntry, SwitchoverPage, HISTORY_PAGE};
+use crate::domain::switchover::{
+    address, SwitchoverEntry, SwitchoverPage, SwitchoverStepView, HISTORY_PAGE,
+};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::lang::fill;
@@ -107,7 +109,20 @@ pub async fn history(cluster_id: i64, page: u32) -> Result<SwitchoverPage, AppEr
             ended: s.ended().to_owned(),
             ok: s.ok(),
             message: s.err_msg().to_owned(),
-            steps: s.steps.iter().map(|st| st.step.clone()).collect(),
+            duration_secs: crate::time::parse_sql_datetime(s.started())
+                .zip(crate::time::parse_sql_datetime(s.ended()))
+                .map(|(a, b)| b - a)
+                .filter(|d| *d >= 0),
+            steps: s
+                .steps
+                .iter()
+                .map(|st| SwitchoverStepView {
+                    step: st.step.clone(),
+                    at: st.at.clone(),
+                    code: st.err_code,
+                    words: st.err_msg.clone(),
+                })
+                .collect(),
         })
         .collect();
     Ok(SwitchoverPage { entries, total, pages })

@@ -32,7 +32,20 @@ pub struct SwitchoverEntry {
     pub ok: bool,
     /// cluster_mgr's words on the last step.
     pub message: String,
-    pub steps: Vec<String>,
+    /// From the first step's time to the last's, when both parse.
+    #[serde(default)]
+    pub duration_secs: Option<i64>,
+    pub steps: Vec<SwitchoverStepView>,
+}
+
+/// One `rbr_consfailover` row of a switchover: when, which step, and cluster_mgr's code
+/// and words on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchoverStepView {
+    pub step: String,
+    pub at: String,
+    pub code: Option<i64>,
+    pub words: String,
 }
 
 /// A page of a cluster's switchover history, newest first.

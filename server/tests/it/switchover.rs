@@ -78,6 +78,10 @@ async fn a_switchover_moves_the_primary_and_is_listed_in_the_history() {
     let e = &h.entries[0];
     assert_eq!((e.old_primary.as_str(), e.new_primary.as_str()), (old.as_str(), target.as_str()));
     assert_eq!((e.ok, e.manual, e.shard_name.as_str()), (true, true, shard.as_str()));
+    // Each step with its time; the last carries the result code; the task's duration.
+    assert!(e.steps.len() > 1 && e.steps.iter().all(|st| !st.at.is_empty() && !st.step.is_empty()));
+    assert_eq!(e.steps.last().and_then(|st| st.code), Some(0), "{:?}", e.steps);
+    assert!(e.duration_secs.is_some_and(|d| (0..60).contains(&d)), "{e:?}");
 
     // Without a target cluster_mgr picks (the page names its likely choice).
     let r = switch(&s.app, &form(&after, "", &shard)).await;

@@ -155,7 +155,21 @@ pub(super) fn SwitchoverHistory(
                                         <td class="px-2">
                                             <span class=if e.ok { "text-green-800" } else { "text-red-800" }>{if e.ok { td_string!(l, switchover.succeeded) } else { td_string!(l, switchover.failed) }}</span>
                                             " " {e.message}
-                                            <span class="block text-xs text-slate-600">{fill!(td_string!(l, switchover.steps), n = e.steps.len())} ": " {e.steps.join(", ")}</span>
+                                            <details class="text-xs text-slate-600" data-test="switchover-steps">
+                                                <summary class="cursor-pointer">
+                                                    {fill!(td_string!(l, switchover.steps), n = e.steps.len())}
+                                                    {e.duration_secs.map(|d| fill!(td_string!(l, switchover.took), secs = d))}
+                                                </summary>
+                                                <ol class="mt-1 space-y-0.5">
+                                                    {e.steps.into_iter().map(|st| view! {
+                                                        <li data-test="switchover-step">
+                                                            <span class="font-mono">{st.at}</span> " " <span class="font-medium">{st.step}</span>
+                                                            {st.code.map(|c| format!(" ({c})"))}
+                                                            {(!st.words.is_empty()).then(|| format!(": {}", st.words))}
+                                                        </li>
+                                                    }).collect_view()}
+                                                </ol>
+                                            </details>
                                         </td>
                                     </tr>
                                 }).collect_view()}
