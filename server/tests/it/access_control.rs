@@ -431,3 +431,51 @@ async fn disabling_resetting_and_the_last_super_dba() {
     let r = call(&app, &app.client, "system/delete_role", &[("id", &rid.to_string())]).await;
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+/// Every change that acts on one cluster, against a DBA granted another cluster only:
+/// refused on this cluster with the reason, and past the privilege check on the other
+/// (each then fails on its arguments or runs).
+#[tokio::test]
+async fn a_dba_granted_another_cluster_only_is_refused_every_change_of_this_one() {
+    let s = spawn_app_with_sim().await;
+    s.app.login_with_changed_password().await;
+    let cluster = demo_cluster(&s).await;
+    let r = create(&s.app, &[("nick_name", "other"), ("shards", "1"), ("comps", "1")]).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let other = wait_job(&s.app, r.json().await.unwrap()).await.cluster_id.expect("other's id");
+    let other = other.to_string();
+    create_user(&s.app, "dba1", "DBA").await;
+    let me = user_id(&s.app, "dba1").await;
+    let grant = [
+        ("user_id", me.as_str()),
+        ("cluster_id", &other),
+        ("valid_from", "0"),
+        ("valid_until", "0"),
+    ];
+    assert_eq!(
+        call(&s.app, &s.app.client, "system/add_grant", &grant).await.status(),
+        StatusCode::OK
+    );
+    let dba = user_client(&s.app, "dba1").await;
+
+    let per_cluster: Vec<_> = mutations(&cluster)
+        .into_iter()
+        .filter(|(_, args)| args.iter().any(|(k, v)| *k == "cluster_id" && *v == cluster))
+        .collect();
+    assert!(per_cluster.len() >= 15, "{}", per_cluster.len());
+    for (path, args) in &per_cluster {
+        let p: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = call(&s.app, &dba, path, &p).await;
+        assert_eq!(
+            app_error(r).await,
+            AppError::Forbidden(format!("no current grant for cluster {cluster}")),
+            "{path}"
+        );
+        let theirs: Vec<(&str, &str)> = args
+            .iter()
+            .map(|(k, v)| (*k, if *k == "cluster_id" { other.as_str() } else { v.as_str() }))
+            .collect();
+        let status = call(&s.app, &dba, path, &theirs).await.status();
+        assert_ne!(status, StatusCode::FORBIDDEN, "{path} on the granted cluster");
+    }
+}
