@@ -9,7 +9,7 @@ use super::klustron::klustron;
 use super::{app_state, jobs};
 use crate::backend::locale::request_locale;
 use crate::domain::cluster_view::{
-    confirm_mismatch, ClusterChange, ClusterDetail, CompNodeDetail, ShardDetail, StorageNodeRow,
+    check_confirm, ClusterChange, ClusterDetail, CompNodeDetail, ShardDetail, StorageNodeRow,
 };
 use crate::domain::node_control::{Instance, InstanceControl};
 use crate::domain::shard_settings::{Degrade, DEFAULT_MAX_LAG_SECS};
@@ -97,13 +97,7 @@ pub async fn checked(
     let c = load(id).await?;
     c.check(change).map_err(|r| AppError::invalid("", r.message(request_locale())))?;
     if let Some(typed) = confirm {
-        let expected = c.confirm_word_for(change);
-        if typed.trim() != expected || expected.is_empty() {
-            return Err(AppError::invalid(
-                "confirm",
-                confirm_mismatch(request_locale(), &expected),
-            ));
-        }
+        confirm_typed(&c.confirm_word_for(change), typed)?;
     }
     Ok(c)
 }
@@ -135,9 +129,7 @@ pub async fn control_instance(
     let c = load(cluster_id).await?;
     let found = c.instance(i).map_err(|r| AppError::invalid("", r.message(l)))?;
     if let Some(expected) = c.control_confirm_word(i, control) {
-        if confirm.trim() != expected {
-            return Err(AppError::invalid("confirm", confirm_mismatch(l, &expected)));
-        }
+        confirm_typed(&expected, confirm)?;
     }
     let job = ControlInstance {
         cluster_id: cm_id(c.id)?,
@@ -218,6 +210,12 @@ pub async fn hosts_with_room(
         Some(c) => Err(AppError::invalid("hosts", c.text)),
         None => Ok(hosts),
     }
+}
+
+/// The typed confirmation of something that interrupts service or deletes, checked
+/// again on the server (the page's disabled button is no check).
+pub fn confirm_typed(expected: &str, typed: &str) -> Result<(), AppError> {
+    check_confirm(request_locale(), expected, typed).map_err(|(f, m)| AppError::invalid(f, m))
 }
 
 /// A metadata id as cluster_mgr's 32-bit id.

@@ -6,11 +6,11 @@
 use klustron::jobs::{RbNode, RebuildNode};
 
 use super::auth::{guard, CurrentSession};
-use super::clusters::{cm_id, load};
+use super::clusters::{cm_id, confirm_typed, load};
 use super::klustron::klustron;
 use super::{app_state, jobs};
 use crate::backend::locale::request_locale;
-use crate::domain::cluster_view::{confirm_mismatch, Refusal};
+use crate::domain::cluster_view::Refusal;
 use crate::domain::rebuild::{plan, RebuildAsk, Source};
 use crate::error::AppError;
 
@@ -35,9 +35,7 @@ pub async fn submit(
         .ok_or_else(|| AppError::invalid("shard_id", Refusal::NoSuchShard.message(l)))?;
     let targets = backup_targets().await?;
     let p = plan(l, shard, ask, &targets).map_err(|(field, m)| AppError::invalid(field, m))?;
-    if confirm.trim() != shard.name || shard.name.is_empty() {
-        return Err(AppError::invalid("confirm", confirm_mismatch(l, &shard.name)));
-    }
+    confirm_typed(&shard.name, confirm)?;
     let job = RebuildNode {
         cluster_id: cm_id(c.id)?,
         shard_id: cm_id(shard.id)?,

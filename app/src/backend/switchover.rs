@@ -3,11 +3,10 @@
 use klustron::jobs::{ip_port, ManualSwitch};
 
 use super::auth::{guard, CurrentSession};
-use super::clusters::{cm_id, load};
+use super::clusters::{cm_id, confirm_typed, load};
 use super::klustron::klustron;
 use super::{app_state, jobs};
 use crate::backend::locale::request_locale;
-use crate::domain::cluster_view::confirm_mismatch;
 use crate::domain::switchover::{
     address, SwitchoverEntry, SwitchoverPage, SwitchoverStepView, HISTORY_PAGE,
 };
@@ -51,9 +50,7 @@ pub async fn submit(
         return Err(AppError::invalid("target", m));
     }
     let shard = c.shard(shard_id).map(|s| s.name.clone()).unwrap_or_default();
-    if shard.is_empty() || asked.confirm.trim() != shard {
-        return Err(AppError::invalid("confirm", confirm_mismatch(l, &shard)));
-    }
+    confirm_typed(&shard, asked.confirm)?;
     running_switch(c.id, shard_id).await?;
     let job = ManualSwitch {
         cluster_id: cm_id(c.id)?,

@@ -239,6 +239,21 @@ impl ClusterDetail {
     }
 }
 
+/// Whether `typed` is the word to type (blanks around it aside); an empty word matches
+/// nothing, so a thing without a name can never be confirmed by an empty field.
+pub fn confirmed(expected: &str, typed: &str) -> bool {
+    !expected.is_empty() && typed.trim() == expected
+}
+
+/// The typed confirmation, or the refusal naming the word to type (field `confirm`).
+pub fn check_confirm(l: Locale, expected: &str, typed: &str) -> Result<(), (&'static str, String)> {
+    if confirmed(expected, typed) {
+        Ok(())
+    } else {
+        Err(("confirm", confirm_mismatch(l, expected)))
+    }
+}
+
 /// A typed confirmation that does not match, in `l`.
 pub fn confirm_mismatch(l: Locale, expected: &str) -> String {
     fill!(td_string!(l, api_cluster.type_to_confirm), name = expected)
@@ -246,6 +261,16 @@ pub fn confirm_mismatch(l: Locale, expected: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_confirmation_is_the_word_typed_and_never_an_empty_one() {
+        assert!(confirmed("shard_1", " shard_1 "));
+        assert!(!confirmed("shard_1", "shard_"));
+        assert!(!confirmed("", ""));
+        assert!(!confirmed("", "  "));
+        assert_eq!(check_confirm(Locale::en, "x", "y").unwrap_err().0, "confirm");
+    }
+
     use super::*;
 
     fn node(h: &str, primary: bool) -> StorageNodeRow {

@@ -88,7 +88,7 @@ pub(super) fn ControlDialog(
         }
     };
     let w = word.clone();
-    let ready = move || w.as_ref().is_none_or(|w| typed.get().trim() == w);
+    let ready = move || w.as_ref().is_none_or(|w| confirmed(w, &typed.get()));
     let alert = control.interrupts();
     view! {
         <form class=if alert { "mt-3 max-w-xl rounded border border-amber-400 bg-amber-50 p-3" } else { "mt-3 max-w-xl rounded border border-slate-300 bg-white p-3" }
@@ -99,10 +99,7 @@ pub(super) fn ControlDialog(
             {warning.map(|w| view! { <p class="mt-1 text-sm font-medium text-amber-900" data-test="control-warning">{w}</p> })}
             {match word.clone() {
                 Some(word) => view! {
-                    <p class="text-sm">{tu_string!(i18n, node_control.interrupts)} " " <code class="font-bold">{word}</code> " " {tu_string!(i18n, cluster.to_confirm)}</p>
-                    <input class="mt-2 w-full rounded border px-2 py-1" data-test="confirm-input" autocomplete="off" node_ref=field
-                        aria-label=tu_string!(i18n, cluster.confirmation)
-                        prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+                    <TypeToConfirm prompt=tu_string!(i18n, node_control.interrupts) word=word typed=typed field=field/>
                 }.into_any(),
                 None => view! { <p class="text-sm">{tu_string!(i18n, node_control.start_note)}</p> }.into_any(),
             }}

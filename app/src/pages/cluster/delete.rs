@@ -51,16 +51,13 @@ pub(super) fn ConfirmDelete(c: ClusterDetail, ctx: Ctx, doomed: Doomed) -> impl 
         }
     };
     let w = word.clone();
-    let matches = move || typed.get().trim() == w;
+    let matches = move || confirmed(&w, &typed.get());
     view! {
         <form class="mt-3 max-w-xl rounded border border-red-300 bg-red-50 p-3" role="alertdialog"
             aria-labelledby="confirm-title" data-test="confirm-delete" on:submit=|ev| ev.prevent_default()
             on:keydown=move |ev| if ev.key() == "Escape" { ctx.panel.set(Panel::None) }>
             <h2 id="confirm-title" class="font-semibold text-red-900">{fill!(tu_string!(i18n, cluster.delete_what), what = doomed.what(i18n.get_locale_untracked()))}</h2>
-            <p class="text-sm">{tu_string!(i18n, cluster.cannot_undo_type)} " " <code class="font-bold">{word.clone()}</code> " " {tu_string!(i18n, cluster.to_confirm)}</p>
-            <input class="mt-2 w-full rounded border px-2 py-1" data-test="confirm-input" autocomplete="off" node_ref=field
-                aria-label=tu_string!(i18n, cluster.confirmation)
-                prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+            <TypeToConfirm prompt=tu_string!(i18n, cluster.cannot_undo_type) word=word.clone() typed=typed field=field/>
             <p class="min-h-5 text-sm text-red-700" role="alert" data-test="confirm-error">{move || error.get().map(|e| e.message(i18n.get_locale_untracked()))}</p>
             <div class="flex gap-2">
                 <button type="submit" class="rounded bg-red-700 px-3 py-1 text-white disabled:opacity-40" data-test="confirm-submit"

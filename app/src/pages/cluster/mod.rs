@@ -18,7 +18,7 @@ use crate::components::job::JobBanner;
 use crate::components::list::ErrorBox;
 use crate::components::ports::MysqlPort;
 use crate::components::topology::{Topology, TopologyView};
-use crate::domain::cluster_view::ClusterChange;
+use crate::domain::cluster_view::{confirmed, ClusterChange};
 use crate::domain::node_control::{Instance, InstanceControl, MachineType};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -140,6 +140,26 @@ fn follow_submission(
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
+}
+
+/// The word to type back before something that interrupts service or deletes: what it
+/// does (`prompt`), the word, and the field (`field`, when the dialog focuses it). The
+/// server checks the word again (`backend::clusters::confirm_typed`).
+#[component]
+fn TypeToConfirm(
+    prompt: &'static str,
+    word: String,
+    typed: RwSignal<String>,
+    #[prop(optional)] field: Option<NodeRef<leptos::html::Input>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="mt-2 text-sm">{prompt} " " <code class="font-bold">{word}</code> " " {tu_string!(i18n, cluster.to_confirm)}</p>
+        <input class="mt-2 w-full rounded border px-2 py-1" data-test="confirm-input" autocomplete="off"
+            node_ref=field.unwrap_or_default()
+            aria-label=tu_string!(i18n, cluster.confirmation)
+            prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+    }
 }
 
 #[component]

@@ -128,14 +128,11 @@ pub(super) fn RebuildDialog(c: ClusterDetail, ctx: Ctx, shard_id: i64) -> impl I
                     Some(None) => fill!(td_string!(l, rebuild.no_source), lag = max_lag.get()),
                 }}
             </p>
-            <p class="mt-2 text-sm">{td_string!(l, rebuild.type_shard)} " " <code class="font-bold">{word.clone()}</code> " " {tu_string!(i18n, cluster.to_confirm)}</p>
-            <input class="mt-2 w-full rounded border px-2 py-1" data-test="confirm-input" autocomplete="off"
-                aria-label=tu_string!(i18n, cluster.confirmation)
-                prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+            <TypeToConfirm prompt=td_string!(l, rebuild.type_shard) word=word.clone() typed=typed/>
             <p class="min-h-5 text-sm text-red-700" role="alert" data-test="rebuild-error">{move || error.get().map(|e| e.message(l))}</p>
             <div class="flex gap-2">
                 <button type="submit" class="rounded bg-sky-800 px-3 py-1 text-white disabled:opacity-40" data-test="rebuild-submit"
-                    disabled=move || typed.get().trim() != w || action.pending().get() on:click=submit>{td_string!(l, rebuild.button)}</button>
+                    disabled=move || !confirmed(&w, &typed.get()) || action.pending().get() on:click=submit>{td_string!(l, rebuild.button)}</button>
                 <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>{tu_string!(i18n, cluster.cancel)}</button>
             </div>
         </form>

@@ -99,14 +99,11 @@ pub(super) fn SwitchDialog(c: ClusterDetail, ctx: Ctx, shard_id: i64) -> impl In
                     }
                 }).collect_view()}
             </fieldset>
-            <p class="mt-2 text-sm">{tu_string!(i18n, switchover.interrupts)} " " <code class="font-bold">{word.clone()}</code> " " {tu_string!(i18n, cluster.to_confirm)}</p>
-            <input class="mt-2 w-full rounded border px-2 py-1" data-test="confirm-input" autocomplete="off" node_ref=field
-                aria-label=tu_string!(i18n, cluster.confirmation)
-                prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+            <TypeToConfirm prompt=tu_string!(i18n, switchover.interrupts) word=word.clone() typed=typed field=field/>
             <p class="min-h-5 text-sm text-red-700" role="alert" data-test="switch-error">{move || error.get().map(|e| e.message(i18n.get_locale_untracked()))}</p>
             <div class="flex gap-2">
                 <button type="submit" class="rounded bg-sky-800 px-3 py-1 text-white disabled:opacity-40" data-test="switch-submit"
-                    disabled=move || typed.get().trim() != w || action.pending().get() on:click=submit>{tu_string!(i18n, switchover.button)}</button>
+                    disabled=move || !confirmed(&w, &typed.get()) || action.pending().get() on:click=submit>{tu_string!(i18n, switchover.button)}</button>
                 <button type="button" class="rounded border px-3 py-1" on:click=move |_| ctx.panel.set(Panel::None)>{tu_string!(i18n, cluster.cancel)}</button>
             </div>
         </form>
