@@ -15,6 +15,7 @@ use crate::domain::node_control::{Instance, InstanceControl};
 use crate::domain::shard_settings::{Degrade, DEFAULT_MAX_LAG_SECS};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::lang::fill;
 
 /// cluster_mgr's default compute account (`CreateClusterMission`), which the seed
 /// document names too: used when the cluster's memo names none.
@@ -216,6 +217,35 @@ pub async fn hosts_with_room(
 /// again on the server (the page's disabled button is no check).
 pub fn confirm_typed(expected: &str, typed: &str) -> Result<(), AppError> {
     check_confirm(request_locale(), expected, typed).map_err(|(f, m)| AppError::invalid(f, m))
+}
+
+/// The jobs that move a shard's data or its primary: one at a time per shard.
+const SHARD_JOBS: [&str; 2] = ["manual_switch", "rebuild_node"];
+
+/// Refuses a switchover or a rebuild of a shard while the console follows one of either
+/// on it: cluster_mgr 1.0.2 queues jobs without a gate, and the second would act on a
+/// primary or a source the first is changing. (Two requests in the same instant can
+/// still both pass; cluster_mgr then fails one, a switchover with 70033 as the primary
+/// it names has moved.)
+pub async fn shard_is_free(cluster_id: i64, shard_id: i64) -> Result<(), AppError> {
+    let same =
+        |p: &serde_json::Value, k: &str, v: i64| klustron::protocol::loose_int(p.get(k)) == Some(v);
+    let running = app_state()?.store.unfinished_jobs().await?.into_iter().find(|j| {
+        SHARD_JOBS.contains(&j.job_type.as_str())
+            && serde_json::from_str::<serde_json::Value>(&j.params)
+                .is_ok_and(|p| same(&p, "cluster_id", cluster_id) && same(&p, "shard_id", shard_id))
+    });
+    match running {
+        Some(j) => {
+            let l = request_locale();
+            let what = crate::lang::job_name(l, &j.job_type);
+            Err(AppError::invalid(
+                "",
+                fill!(td_string!(l, cluster.shard_busy), job = j.id, what = what),
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 /// A metadata id as cluster_mgr's 32-bit id.

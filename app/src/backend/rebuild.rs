@@ -6,7 +6,7 @@
 use klustron::jobs::{RbNode, RebuildNode};
 
 use super::auth::{guard, CurrentSession};
-use super::clusters::{cm_id, confirm_typed, load};
+use super::clusters::{cm_id, confirm_typed, load, shard_is_free};
 use super::klustron::klustron;
 use super::{app_state, jobs};
 use crate::backend::locale::request_locale;
@@ -36,6 +36,7 @@ pub async fn submit(
     let targets = backup_targets().await?;
     let p = plan(l, shard, ask, &targets).map_err(|(field, m)| AppError::invalid(field, m))?;
     confirm_typed(&shard.name, confirm)?;
+    shard_is_free(c.id, shard.id).await?;
     let job = RebuildNode {
         cluster_id: cm_id(c.id)?,
         shard_id: cm_id(shard.id)?,

@@ -3,7 +3,7 @@
 use klustron::jobs::{ip_port, ManualSwitch};
 
 use super::auth::{guard, CurrentSession};
-use super::clusters::{cm_id, confirm_typed, load};
+use super::clusters::{cm_id, confirm_typed, load, shard_is_free};
 use super::klustron::klustron;
 use super::{app_state, jobs};
 use crate::backend::locale::request_locale;
@@ -51,7 +51,7 @@ pub async fn submit(
     }
     let shard = c.shard(shard_id).map(|s| s.name.clone()).unwrap_or_default();
     confirm_typed(&shard, asked.confirm)?;
-    running_switch(c.id, shard_id).await?;
+    shard_is_free(c.id, shard_id).await?;
     let job = ManualSwitch {
         cluster_id: cm_id(c.id)?,
         shard_id: cm_id(shard_id)?,
@@ -123,25 +123,4 @@ pub async fn history(cluster_id: i64, page: u32) -> Result<SwitchoverPage, AppEr
         })
         .collect();
     Ok(SwitchoverPage { entries, total, pages })
-}
-
-/// Refuses a second switchover of a shard while the console follows one: cluster_mgr
-/// 1.0.2 queues jobs without a gate, and the second would act on the primary the first
-/// is moving. (Two requests in the same instant can still both pass; cluster_mgr then
-/// fails the second, 70033, as the primary it names has moved.)
-async fn running_switch(cluster_id: i64, shard_id: i64) -> Result<(), AppError> {
-    let same =
-        |p: &serde_json::Value, k: &str, v: i64| klustron::protocol::loose_int(p.get(k)) == Some(v);
-    let running = app_state()?.store.unfinished_jobs().await?.into_iter().find(|j| {
-        j.job_type == "manual_switch"
-            && serde_json::from_str::<serde_json::Value>(&j.params)
-                .is_ok_and(|p| same(&p, "cluster_id", cluster_id) && same(&p, "shard_id", shard_id))
-    });
-    match running {
-        Some(j) => {
-            let l = request_locale();
-            Err(AppError::invalid("", fill!(td_string!(l, switchover.already_running), job = j.id)))
-        }
-        None => Ok(()),
-    }
 }

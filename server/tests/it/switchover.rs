@@ -355,7 +355,7 @@ async fn a_shard_without_a_running_replica_or_a_primary_is_refused_with_the_reas
 }
 
 #[tokio::test]
-async fn a_second_switchover_of_a_shard_waits_for_the_first() {
+async fn a_second_switchover_or_a_rebuild_of_a_shard_waits_for_the_first() {
     // Slow steps: the first switchover is still running when the second is asked.
     let s = spawn_app_with_sim_as(Duration::from_millis(250), Profile::V1_2).await;
     s.app.login_with_changed_password().await;
@@ -370,7 +370,28 @@ async fn a_second_switchover_of_a_shard_waits_for_the_first() {
         AppError::Validation {
             field: String::new(),
             message: format!(
-                "A switchover of this shard is already running (job {first}): wait for it to end."
+                "This shard is busy with job {first} (Switch over a primary): wait for it to end."
+            )
+        }
+    );
+    // Nor may its replicas be rebuilt meanwhile.
+    let replica = replicas(&c)[0].clone();
+    let f = pairs(&[
+        ("cluster_id", &c.id.to_string()),
+        ("ask[shard_id]", &c.shards[0].id.to_string()),
+        ("ask[nodes][0]", &replica),
+        ("ask[from_primary]", "true"),
+        ("ask[max_source_lag]", "30"),
+        ("ask[pv_limit]", "10"),
+        ("confirm", &shard),
+    ]);
+    let r = post(&s.app, "/KunlunXPanel/api/clusters/rebuild", &f).await;
+    assert_eq!(
+        app_error(r).await,
+        AppError::Validation {
+            field: String::new(),
+            message: format!(
+                "This shard is busy with job {first} (Switch over a primary): wait for it to end."
             )
         }
     );
