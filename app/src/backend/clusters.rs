@@ -221,6 +221,10 @@ pub fn confirm_typed(expected: &str, typed: &str) -> Result<(), AppError> {
 
 /// The jobs that move a shard's data or its primary: one at a time per shard.
 const SHARD_JOBS: [&str; 2] = ["manual_switch", "rebuild_node"];
+/// How long such a job holds its shard at most: cluster_mgr 1.0.2 can leave a rebuild
+/// `ongoing` for ever (a failed node_mgr call, a leader change), which must not lock
+/// the shard for good.
+const HOLD_SECS: i64 = 24 * 3600;
 
 /// Refuses a switchover or a rebuild of a shard while the console follows one of either
 /// on it: cluster_mgr 1.0.2 queues jobs without a gate, and the second would act on a
@@ -230,8 +234,10 @@ const SHARD_JOBS: [&str; 2] = ["manual_switch", "rebuild_node"];
 pub async fn shard_is_free(cluster_id: i64, shard_id: i64) -> Result<(), AppError> {
     let same =
         |p: &serde_json::Value, k: &str, v: i64| klustron::protocol::loose_int(p.get(k)) == Some(v);
+    let now = crate::backend::store::now();
     let running = app_state()?.store.unfinished_jobs().await?.into_iter().find(|j| {
         SHARD_JOBS.contains(&j.job_type.as_str())
+            && now - j.created_at < HOLD_SECS
             && serde_json::from_str::<serde_json::Value>(&j.params)
                 .is_ok_and(|p| same(&p, "cluster_id", cluster_id) && same(&p, "shard_id", shard_id))
     });

@@ -14,11 +14,16 @@ use crate::domain::cluster_view::Refusal;
 use crate::domain::rebuild::{plan, RebuildAsk, Source};
 use crate::error::AppError;
 
-/// The backup storage targets as `host:port`, as a rebuild may save old data to them.
+/// The HDFS backup storage targets as `host:port`, which a rebuild may save old data to.
 pub async fn backup_targets() -> Result<Vec<String>, AppError> {
     let meta = klustron()?.meta().await?;
     let targets = meta.backup_targets().await?;
-    Ok(targets.into_iter().map(|t| format!("{}:{}", t.hostaddr, t.port)).collect())
+    // node_mgr saves the old data to `hdfs://<hdfs_host>`: only HDFS targets serve.
+    Ok(targets
+        .into_iter()
+        .filter(|t| t.stype.eq_ignore_ascii_case("HDFS"))
+        .map(|t| format!("{}:{}", t.hostaddr, t.port))
+        .collect())
 }
 
 /// Checks `ask` on cluster `cluster_id` and the typed shard name, then submits it.

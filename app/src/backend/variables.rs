@@ -45,6 +45,15 @@ pub async fn read(
     raw: &str,
 ) -> Result<Vec<VarReading>, AppError> {
     let (f, _) = found(cluster_id, i).await?;
+    // cluster_mgr holds its global lock while it waits on the instance: not on one that
+    // the metadata says is not running.
+    if f.status != crate::domain::node_control::ACTIVE {
+        let l = request_locale();
+        return Err(AppError::invalid(
+            "",
+            fill!(td_string!(l, variables.not_running), node = f.address()),
+        ));
+    }
     let storage = f.machine_type == MachineType::Storage;
     let names = variables::names(request_locale(), raw, storage)
         .map_err(|m| AppError::invalid("name", m))?;
@@ -78,6 +87,12 @@ pub async fn set(
         n if n.len() == 1 && !name.contains('%') => n[0].clone(),
         _ => return Err(AppError::invalid("name", td_string!(l, variables.bad_name))),
     };
+    if !variables::settable(&name) {
+        return Err(AppError::invalid(
+            "name",
+            fill!(td_string!(l, variables.not_settable), name = name),
+        ));
+    }
     let value = variables::value(l, raw).map_err(|m| AppError::invalid("value", m))?;
     let old = get(&who.user_name, &f, &name).await?.ok_or_else(|| {
         AppError::invalid("name", fill!(td_string!(l, variables.unreadable), name = name))
@@ -93,6 +108,9 @@ pub async fn set(
     let new = if accepted { get(&who.user_name, &f, &name).await.ok().flatten() } else { None };
     let (outcome, detail) = match (&result, &new) {
         (Ok(_), Some(new)) => (Outcome::Ok, format!("{name}: {old} -> {new}")),
+        (Ok(_), None) if accepted => {
+            (Outcome::Ok, format!("{name}: {old} -> {asked}: set, the new value not read back"))
+        }
         (Ok(_), None) => {
             (Outcome::Failed, format!("{name}: {old} -> {asked}: refused by the instance"))
         }
@@ -111,6 +129,9 @@ pub async fn set(
     result?;
     match new {
         Some(new) => Ok(VarChange { name, old, new }),
+        None if accepted => {
+            Err(AppError::invalid("", fill!(td_string!(l, variables.set_unread), name = name)))
+        }
         None => {
             Err(AppError::invalid("value", fill!(td_string!(l, variables.not_set), name = name)))
         }

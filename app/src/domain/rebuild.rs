@@ -8,6 +8,7 @@
 
 use crate::domain::cluster_view::{ShardDetail, StorageNodeRow};
 use crate::domain::field::number_in;
+use crate::domain::node_control::ACTIVE;
 use crate::i18n::*;
 use crate::lang::fill;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,9 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_SOURCE_LAG_SECS: u32 = 30;
 /// XPanel's default speed limit, MB/s (cluster_mgr's own default is the same).
 pub const DEFAULT_PV_LIMIT_MB: u32 = 10;
-const MAX_PV_LIMIT_MB: u32 = 10_240;
+/// cluster_mgr multiplies the limit by 1024 × 1024 in a 32-bit `int`
+/// (`RebuildNodeMission::SetUpMisson`): 2048 MB/s and more would wrap negative.
+const MAX_PV_LIMIT_MB: u32 = 2047;
 
 /// A rebuild as the dialog asks for it: untrusted text, checked by [`plan`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +131,13 @@ pub fn plan(
         likely_source(shard, &names, ask.from_primary, max_source_lag).ok_or_else(|| {
             ("from_primary", fill!(td_string!(l, rebuild.no_source), lag = max_source_lag))
         })?;
+    // cluster_mgr picks by lag alone; a stopped replica's lag is stale and node_mgr
+    // would fail copying from it.
+    if let Source::Replica(a) = &source {
+        if shard.nodes.iter().any(|n| address(n) == *a && n.status != ACTIVE) {
+            return Err(("max_source_lag", fill!(td_string!(l, rebuild.source_down), node = a)));
+        }
+    }
     Ok(RebuildPlan {
         nodes,
         from_primary: ask.from_primary,
@@ -207,6 +217,8 @@ mod tests {
         let mut bad = ask(&["a"], false, "30");
         bad.pv_limit = "0".into();
         assert_eq!(field(&bad, &[]), Some("pv_limit"));
+        bad.pv_limit = "2048".into();
+        assert_eq!(field(&bad, &[]), Some("pv_limit"));
         bad.pv_limit = "10".into();
         bad.backup_to = "10.0.0.9:9000".into();
         assert_eq!(field(&bad, &[]), Some("backup_to"));
@@ -216,5 +228,9 @@ mod tests {
         let p = plan(l, &s, &ask(&["c", "a", "c"], false, "30"), &[]).unwrap();
         assert_eq!(p.nodes, [("c".to_owned(), 57001), ("a".to_owned(), 57001)]);
         assert_eq!(p.source, Source::Replica("b:57001".into()));
+        // The source cluster_mgr would pick is stopped: refused, saying so.
+        let mut s = shard();
+        s.nodes[2].status = "inactive".into();
+        assert_eq!(plan(l, &s, &ask(&["a"], true, "30"), &[]).unwrap_err().0, "max_source_lag");
     }
 }

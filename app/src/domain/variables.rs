@@ -87,6 +87,28 @@ pub struct VarChange {
     pub new: String,
 }
 
+/// Storage variables the console will not set: each stops or reshapes the instance's
+/// service or replication (writes refused, binlog or GTIDs changed, cluster_mgr's own
+/// fullsync switch), which no dialog here warns of.
+const NOT_SETTABLE: &[&str] = &[
+    "read_only",
+    "super_read_only",
+    "offline_mode",
+    "init_connect",
+    "gtid_mode",
+    "log_bin",
+    "server_id",
+    "binlog_format",
+    "enable_fullsync",
+    "sql_log_bin",
+];
+
+/// Whether the console sets storage variable `name`: one it knows (it reads any).
+pub fn settable(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    STORAGE.contains(&n.as_str()) && !NOT_SETTABLE.contains(&n.as_str())
+}
+
 /// A value as cluster_mgr will put it into `SET PERSIST`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VarValue {
@@ -185,6 +207,14 @@ mod tests {
         assert_eq!(names(l, "%timezone", false).unwrap(), ["TimeZone"]);
         assert!(names(l, "zzz%", true).is_err());
         assert!(names(l, "%", true).unwrap().len() <= MAX_PATTERN_NAMES);
+    }
+
+    #[test]
+    fn only_known_tuning_variables_are_set() {
+        assert!(settable("fullsync_timeout") && settable("Slow_Query_Log"));
+        for no in ["read_only", "super_read_only", "gtid_mode", "enable_fullsync", "no_such_var"] {
+            assert!(!settable(no), "{no}");
+        }
     }
 
     #[test]

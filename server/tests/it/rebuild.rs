@@ -148,7 +148,7 @@ async fn refusals_are_answered_before_anything_is_sent() {
         // b lags 100 s: no source within 30 s but the primary, which is not allowed.
         (form(&c, std::slice::from_ref(&a), &[]), invalid("from_primary", "No other replica is within 30 s of the primary to copy from, and copying from the primary is not allowed (cluster_mgr would refuse: 70042).")),
         (form(&c, std::slice::from_ref(&a), &[("ask[from_primary]", "true"), ("ask[backup_to]", "10.9.9.9:1")]), invalid("backup_to", "Choose a backup storage target from the list.")),
-        (form(&c, std::slice::from_ref(&a), &[("ask[from_primary]", "true"), ("ask[pv_limit]", "0")]), invalid("pv_limit", "A whole number from 1 to 10240 MB/s")),
+        (form(&c, std::slice::from_ref(&a), &[("ask[from_primary]", "true"), ("ask[pv_limit]", "0")]), invalid("pv_limit", "A whole number from 1 to 2047 MB/s")),
         (form(&c, std::slice::from_ref(&a), &[("ask[from_primary]", "true"), ("confirm", "shard_x")]), invalid("confirm", &format!("Type {shard} exactly to confirm"))),
         (form(&c, std::slice::from_ref(&a), &[("ask[shard_id]", "9999")]), invalid("shard_id", "No such shard in this cluster.")),
     ];

@@ -60,7 +60,8 @@ async fn a_variable_is_read_set_and_read_again_with_old_and_new_audited() {
     // A word is sent quoted.
     let r = set(&s.app, &with(storage(&c, "slow_query_log"), "value", "ON")).await;
     let ch: VarChange = reply(r).await;
-    assert_eq!((ch.old.as_str(), ch.new.as_str()), ("OFF", "ON"));
+    // A boolean reads back as MySQL gives it: 0 / 1.
+    assert_eq!((ch.old.as_str(), ch.new.as_str()), ("0", "1"));
 
     // A pattern lists what the instance answered among the names the console knows.
     let got = read(&s.app, &storage(&c, "fullsync%")).await;
@@ -73,7 +74,7 @@ async fn a_variable_is_read_set_and_read_again_with_old_and_new_audited() {
     let (audit, _) = store.audit_page(&Default::default(), 100, 0).await.unwrap();
     let details: Vec<_> =
         audit.iter().filter(|a| a.action == "set_variable").map(|a| a.detail.clone()).collect();
-    assert_eq!(details, ["slow_query_log: OFF -> ON", "fullsync_timeout: 10000 -> 20000"]);
+    assert_eq!(details, ["slow_query_log: 0 -> 1", "fullsync_timeout: 10000 -> 20000"]);
 }
 
 #[tokio::test]
@@ -90,7 +91,10 @@ async fn what_could_carry_sql_and_what_cluster_mgr_cannot_do_are_refused() {
         (with(storage(&c, "sql_mode"), "value", "x' or '1"), invalid("value", "A whole number, or up to 256 letters, digits and _ . , : / + @ = - (no spaces or quotes).")),
         (with(storage(&c, "@@x"), "value", "1"), invalid("name", bad_name)),
         (with(storage(&c, "fullsync%"), "value", "1"), invalid("name", bad_name)),
-        (with(storage(&c, "no_such_thing"), "value", "1"), invalid("name", "The instance did not answer no_such_thing: it is unknown or the instance is down.")),
+        (with(storage(&c, "no_such_thing"), "value", "1"), invalid("name", "no_such_thing is not set from the console: only the tuning variables it knows, and none that stops writes or changes replication.")),
+        (with(storage(&c, "read_only"), "value", "ON"), invalid("name", "read_only is not set from the console: only the tuning variables it knows, and none that stops writes or changes replication.")),
+        // Known to the console but not to this instance.
+        (with(storage(&c, "max_binlog_size"), "value", "1"), invalid("name", "The instance did not answer max_binlog_size: it is unknown or the instance is down.")),
         // A word for a numeric variable: the instance refuses it (MySQL's 1232).
         (with(storage(&c, "fullsync_timeout"), "value", "abc"), invalid("value", "The instance refused to set fullsync_timeout to this value (a wrong type, or a read-only variable).")),
     ];
@@ -111,12 +115,32 @@ async fn what_could_carry_sql_and_what_cluster_mgr_cannot_do_are_refused() {
         app_error(r).await,
         invalid("", "cluster_mgr cannot set a compute node's variables (its handler does nothing), so they are read only here.")
     );
-    // Variable jobs are answered at once: the job log is untouched.
-    assert_eq!(s.sim.store().reader().job_log(1000, 0).await.unwrap().len(), jobs_before);
     assert_eq!(
         read(&s.app, &storage(&c, "fullsync_timeout")).await[0].value.as_deref(),
         Some("10000")
     );
+    // A stopped instance is not asked.
+    let n = &c.shards[0].nodes[0];
+    sqlx::query("UPDATE shard_nodes SET status = 'inactive' WHERE hostaddr = ? AND port = ?")
+        .bind(n.hostaddr.clone())
+        .bind(i64::from(n.port))
+        .execute(s.sim.store().pool())
+        .await
+        .unwrap();
+    let r = post(&s.app, "/KunlunXPanel/api/instances/variables", &storage(&c, "fullsync_timeout"))
+        .await;
+    assert_eq!(
+        app_error(r).await,
+        invalid(
+            "",
+            &format!(
+                "{}:{} is not running: cluster_mgr cannot read its variables.",
+                n.hostaddr, n.port
+            )
+        )
+    );
+    // Variable jobs are answered at once: the job log is untouched.
+    assert_eq!(s.sim.store().reader().job_log(1000, 0).await.unwrap().len(), jobs_before);
 }
 
 #[tokio::test]

@@ -150,7 +150,8 @@ async fn checked(e: &Engine, id: i64, p: &Map<String, Value>) -> Checked<Result<
             "no_hdfs".to_owned()
         };
         let pv_limit = if n.contains_key("pv_limit") {
-            atoi(&as_string(n.get("pv_limit"))).saturating_mul(1024 * 1024)
+            // `atoi(…) * 1024 * 1024` in a 32-bit int: 2048 MB/s and more wrap negative.
+            i64::from((atoi(&as_string(n.get("pv_limit"))) as i32).wrapping_mul(1024 * 1024))
         } else {
             10_485_760
         };

@@ -31,6 +31,8 @@ use crate::wire;
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Int,
+    /// ON/OFF, read back as 1/0 (`select @@` of a boolean gives a number).
+    Bool,
     Word,
 }
 
@@ -41,9 +43,9 @@ const MYSQL: &[(&str, Kind, &str)] = &[
     ("innodb_buffer_pool_size", Kind::Int, "134217728"),
     ("lock_wait_timeout", Kind::Int, "31536000"),
     ("long_query_time", Kind::Int, "10"),
-    ("slow_query_log", Kind::Word, "OFF"),
+    ("slow_query_log", Kind::Bool, "0"),
     ("sql_mode", Kind::Word, "STRICT_TRANS_TABLES"),
-    ("enable_fullsync", Kind::Word, "ON"),
+    ("enable_fullsync", Kind::Bool, "1"),
     ("transaction_isolation", Kind::Word, "REPEATABLE-READ"),
 ];
 
@@ -89,6 +91,15 @@ async fn instance(e: &Engine, host: &str, port: i64) -> Option<(bool, bool)> {
         }
     }
     None
+}
+
+/// MySQL's boolean words and numbers, as `select @@` gives them back.
+fn boolean(v: &str) -> Option<String> {
+    match v.to_ascii_uppercase().as_str() {
+        "ON" | "1" | "TRUE" => Some("1".into()),
+        "OFF" | "0" | "FALSE" => Some("0".into()),
+        _ => None,
+    }
 }
 
 impl Engine {
@@ -146,7 +157,9 @@ impl Engine {
                     .all(|c| c.is_ascii_alphanumeric() || c == '_')
                     .then_some(unquoted),
                 // `set persist v='<value>'`: 1232 for a numeric variable.
+                (Some(Kind::Bool), false) => boolean(&unquoted),
                 (Some(Kind::Int), true) => None,
+                (Some(Kind::Bool), true) => boolean(&value),
                 (Some(Kind::Word), true) => (!value.contains('\'')).then_some(value),
             };
             match (accepted, self.variables.lock()) {

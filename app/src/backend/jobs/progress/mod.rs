@@ -192,6 +192,7 @@ fn rebuild_steps(params: &Value, a: &Map<String, Value>) -> Vec<JobStep> {
         }
     };
     let nodes = params.get("rb_nodes").and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut first_failed = false;
     nodes
         .iter()
         .take(MAX_STEPS)
@@ -203,6 +204,11 @@ fn rebuild_steps(params: &Value, a: &Map<String, Value>) -> Vec<JobStep> {
             let Some(r) = a.get(&format!("{host}_{port}")).filter(|r| r.is_object()) else {
                 return s;
             };
+            // When the first node failed the others never started, whatever entries
+            // cluster_mgr reports for them (the unrelated rows described above).
+            if first_failed {
+                return s;
+            }
             let word = text(r, "step");
             s.name = match names.iter().position(|n| *n == word) {
                 Some(k) => format!("{word} ({}/{})", k + 1, names.len()),
@@ -217,6 +223,7 @@ fn rebuild_steps(params: &Value, a: &Map<String, Value>) -> Vec<JobStep> {
             };
             if s.state == StepState::Failed {
                 s.error = format!("{} ({})", text(r, "error_info"), text(r, "error_code"));
+                first_failed |= i == 0;
             }
             s
         })

@@ -284,4 +284,13 @@ fn a_rebuild_shows_each_replica_where_node_mgr_is() {
         &Progress::default(),
     );
     assert_eq!(odd.steps[1].state, StepState::Waiting);
+    // Nor a "failed" or "ongoing" one: after the first node failed, none other started.
+    let odd = rebuild(
+        json!({"job_step": job_step,
+               "10.0.0.2_57001": {"status": "failed", "error_code": "60006", "error_info": "x", "step": "xtracback_data"},
+               "10.0.0.3_57001": {"status": "ongoing", "error_code": "0", "error_info": "OK", "step": "recover_data"}}),
+        JobStatus::Running,
+        &Progress::default(),
+    );
+    assert_eq!((odd.steps[1].state, odd.steps[1].name.as_str()), (StepState::Waiting, ""));
 }
