@@ -23,7 +23,12 @@ test(`pages are accessible in both themes and show the deployment as pictures ($
   await loginReady(page);
   // The user's stored language (another test may have chosen one) becomes this one.
   await hydrated(page);
+  // The switch answers by reloading the page, even in the language already shown: wait
+  // for that load, or the next navigation races it ("interrupted by another navigation").
+  const reloaded = page.waitForEvent("load");
   await page.getByTestId(`lang-${lang}`).click();
+  await reloaded;
+  await hydrated(page);
   await expect(page.getByTestId(`lang-${lang}`)).toHaveAttribute("aria-pressed", "true");
   await expect(page.locator("html")).toHaveAttribute("lang", lang);
   // The demo cluster (2 shards x 3 replicas, 2 compute nodes) is created by a job.
