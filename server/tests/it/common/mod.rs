@@ -202,6 +202,9 @@ pub fn spawn_on_own_runtime(
 pub fn new_client() -> Client {
     Client::builder()
         .cookie_store(true)
+        // A request that never gets its answer fails the test with its name, instead of
+        // stalling the whole run until CI's limit (one did, once: see the closing notes).
+        .timeout(std::time::Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
