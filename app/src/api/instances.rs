@@ -57,10 +57,6 @@ pub async fn set_cpu_limit(
     mode: String,
 ) -> Result<i64, AppError> {
     let who = guard::require(Privilege::Configure, Some(cluster_id)).await?;
-    let instance = if comp_id > 0 {
-        Instance::Compute { comp_id }
-    } else {
-        Instance::Storage { shard_id, host: hostaddr, port }
-    };
+    let instance = Instance::from_fields(shard_id, hostaddr, port, comp_id);
     clusters::set_cpu_limit(&who, cluster_id, &instance, &cores, &mode).await
 }

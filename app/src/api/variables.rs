@@ -11,15 +11,6 @@ use crate::{
 };
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-fn instance(shard_id: i64, hostaddr: String, port: u16, comp_id: i64) -> Instance {
-    if comp_id > 0 {
-        Instance::Compute { comp_id }
-    } else {
-        Instance::Storage { shard_id, host: hostaddr, port }
-    }
-}
-
 /// The variable `name` (or those its `%` pattern matches) of the instance.
 #[server(endpoint = "instances/variables")]
 pub async fn read_variables(
@@ -31,7 +22,7 @@ pub async fn read_variables(
     name: String,
 ) -> Result<Vec<VarReading>, AppError> {
     let who = guard::require_user()?;
-    let i = instance(shard_id, hostaddr, port, comp_id);
+    let i = Instance::from_fields(shard_id, hostaddr, port, comp_id);
     variables::read(&who, cluster_id, &i, &name).await
 }
 
@@ -47,6 +38,6 @@ pub async fn set_variable(
     value: String,
 ) -> Result<VarChange, AppError> {
     let who = guard::require(Privilege::Configure, Some(cluster_id)).await?;
-    let i = instance(shard_id, hostaddr, port, comp_id);
+    let i = Instance::from_fields(shard_id, hostaddr, port, comp_id);
     variables::set(&who, cluster_id, &i, &name, &value).await
 }

@@ -20,6 +20,26 @@ pub enum Instance {
     Compute { comp_id: i64 },
 }
 
+impl Instance {
+    /// The instance from the flat fields the server functions take (a form cannot carry
+    /// an enum): a compute node when `comp_id` is above 0, else a storage node.
+    pub fn from_fields(shard_id: i64, host: String, port: u16, comp_id: i64) -> Self {
+        if comp_id > 0 {
+            Instance::Compute { comp_id }
+        } else {
+            Instance::Storage { shard_id, host, port }
+        }
+    }
+
+    /// The inverse of [`Instance::from_fields`]: `(shard_id, host, port, comp_id)`.
+    pub fn fields(&self) -> (i64, String, u16, i64) {
+        match self {
+            Instance::Storage { shard_id, host, port } => (*shard_id, host.clone(), *port, 0),
+            Instance::Compute { comp_id } => (0, String::new(), 0, *comp_id),
+        }
+    }
+}
+
 /// The instance as cluster_mgr names it, found in the cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
@@ -130,6 +150,21 @@ impl ClusterDetail {
 mod tests {
     use super::*;
     use crate::domain::cluster_view::{CompNodeDetail, ShardDetail, StorageNodeRow};
+
+    #[test]
+    fn an_instance_goes_through_the_form_fields_and_back() {
+        let storage = Instance::Storage { shard_id: 3, host: "10.0.0.2".into(), port: 6001 };
+        let compute = Instance::Compute { comp_id: 7 };
+        for i in [storage, compute] {
+            let (shard_id, host, port, comp_id) = i.fields();
+            assert_eq!(Instance::from_fields(shard_id, host, port, comp_id), i);
+        }
+        // A comp_id of 0 (the field left out) means a storage node.
+        assert_eq!(
+            Instance::from_fields(3, "h".into(), 1, 0),
+            Instance::Storage { shard_id: 3, host: "h".into(), port: 1 }
+        );
+    }
 
     fn node(h: &str, primary: bool) -> StorageNodeRow {
         StorageNodeRow {

@@ -42,10 +42,7 @@ pub(super) fn CpuDialog(c: ClusterDetail, ctx: Ctx, instance: Instance) -> impl 
     let field = NodeRef::new();
     focus_while_open(field);
     let cluster_id = c.id;
-    let (shard_id, hostaddr, port, comp_id) = match &instance {
-        Instance::Storage { shard_id, host, port } => (*shard_id, host.clone(), *port, 0),
-        Instance::Compute { comp_id } => (0, String::new(), 0, *comp_id),
-    };
+    let (shard_id, hostaddr, port, comp_id) = instance.fields();
     view! {
         <form class="mt-3 max-w-xl rounded border border-slate-300 bg-white p-3" role="dialog"
             aria-labelledby="cpu-title" data-test="cpu-dialog" on:submit=|ev| ev.prevent_default()

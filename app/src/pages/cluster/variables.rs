@@ -14,14 +14,6 @@ pub(super) fn VariablesButton(instance: Instance, ctx: Ctx) -> impl IntoView {
     }
 }
 
-/// The instance's fields as the server functions take them.
-fn fields(i: &Instance) -> (i64, String, u16, i64) {
-    match i {
-        Instance::Storage { shard_id, host, port } => (*shard_id, host.clone(), *port, 0),
-        Instance::Compute { comp_id } => (0, String::new(), 0, *comp_id),
-    }
-}
-
 #[component]
 pub(super) fn VariablesDialog(c: ClusterDetail, ctx: Ctx, instance: Instance) -> impl IntoView {
     let i18n = use_i18n();
@@ -31,7 +23,7 @@ pub(super) fn VariablesDialog(c: ClusterDetail, ctx: Ctx, instance: Instance) ->
     };
     let storage = found.machine_type == MachineType::Storage;
     let cluster_id = c.id;
-    let (shard_id, hostaddr, port, comp_id) = fields(&instance);
+    let (shard_id, hostaddr, port, comp_id) = instance.fields();
     let name = RwSignal::new(String::new());
     let set_name = RwSignal::new(String::new());
     let set_value = RwSignal::new(String::new());
