@@ -10,11 +10,7 @@ use leptos::prelude::*;
 /// without a session, from the login page.
 #[server(endpoint = "set_language")]
 pub async fn set_language(lang: String) -> Result<(), AppError> {
-    use crate::backend::{
-        app_state,
-        auth::guard,
-        store::audit::{AuditEvent, Outcome},
-    };
+    use crate::backend::{app_state, auth::guard, store::audit::Outcome};
     let locale = crate::lang::parse_locale(&lang).ok_or_else(|| {
         AppError::invalid(
             "lang",
@@ -25,17 +21,7 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     if let Some(s) = &session {
         let state = app_state()?;
         state.store.set_user_language(s.user_id, locale.as_str()).await?;
-        state
-            .store
-            .audit(AuditEvent {
-                user_name: &s.user_name,
-                client_addr: &guard::client_addr(),
-                action: "set_language",
-                target: &s.user_name,
-                outcome: Outcome::Ok,
-                detail: locale.as_str(),
-            })
-            .await;
+        guard::audit(s, "set_language", &s.user_name, Outcome::Ok, locale.as_str()).await;
     }
     // A form posted without JavaScript is sent back to its page by leptos_axum.
     super::auth::set_cookie(crate::backend::locale::language_cookie(locale));

@@ -113,7 +113,7 @@ pub async fn create_user(name: String, role_id: i64, password: String) -> Result
     let hash = password::hash(pw.expose()).await?;
     let id =
         state.store.create_account(name.as_str(), &hash.0, role_id).await?.ok_or_else(taken)?;
-    audit(&state, &who, "create_user", name.as_str(), &format!("role {role_id}")).await;
+    audit(&who, "create_user", name.as_str(), &format!("role {role_id}")).await;
     Ok(id)
 }
 
@@ -129,7 +129,7 @@ pub async fn update_user(id: i64, role_id: i64, disabled: bool) -> Result<(), Ap
         return Err(last_super_dba());
     }
     let detail = format!("role {} → {}, disabled {disabled}", user.role_name, new_role.name);
-    audit(&state, &who, "update_user", &user.name, &detail).await;
+    audit(&who, "update_user", &user.name, &detail).await;
     Ok(())
 }
 
@@ -146,7 +146,7 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     })?;
     let hash = hashing::hash(pw.expose()).await?;
     state.store.reset_password(id, &hash.0).await?;
-    audit(&state, &who, "reset_password", &user.name, "must change at next login").await;
+    audit(&who, "reset_password", &user.name, "must change at next login").await;
     Ok(())
 }
 
@@ -177,7 +177,7 @@ pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
     if !state.store.delete_account_keeping(id, keep).await? {
         return Err(last_super_dba());
     }
-    audit(&state, &who, "delete_user", &user.name, "").await;
+    audit(&who, "delete_user", &user.name, "").await;
     Ok(())
 }
 
@@ -213,7 +213,7 @@ pub async fn save_role(
             ));
         }
         let id = state.store.create_role(&name, &joined).await?;
-        audit(&state, &who, "create_role", &name, &joined).await;
+        audit(&who, "create_role", &name, &joined).await;
         Ok(id)
     } else {
         let r = role(&state, id).await?;
@@ -226,7 +226,7 @@ pub async fn save_role(
                 ),
             ));
         }
-        audit(&state, &who, "update_role", &r.name, &joined).await;
+        audit(&who, "update_role", &r.name, &joined).await;
         Ok(id)
     }
 }
@@ -244,7 +244,7 @@ pub async fn delete_role(id: i64) -> Result<(), AppError> {
             ),
         ));
     }
-    audit(&state, &who, "delete_role", &r.name, "").await;
+    audit(&who, "delete_role", &r.name, "").await;
     Ok(())
 }
 
@@ -290,7 +290,7 @@ pub async fn add_grant(
     }
     let id = state.store.add_grant(user_id, cluster, (from, until), &who.user_name).await?;
     let what = cluster.map_or("all clusters".to_owned(), |c| format!("cluster {c}"));
-    audit(&state, &who, "add_grant", &user.name, &format!("{what}, {from:?}..{until:?}")).await;
+    audit(&who, "add_grant", &user.name, &format!("{what}, {from:?}..{until:?}")).await;
     Ok(id)
 }
 
@@ -301,7 +301,7 @@ pub async fn delete_grant(user_id: i64, grant_id: i64) -> Result<(), AppError> {
     if !state.store.delete_grant(user_id, grant_id).await? {
         return Err(AppError::NotFound(format!("grant {grant_id} of {}", user.name)));
     }
-    audit(&state, &who, "delete_grant", &user.name, &format!("grant {grant_id}")).await;
+    audit(&who, "delete_grant", &user.name, &format!("grant {grant_id}")).await;
     Ok(())
 }
 
@@ -357,17 +357,7 @@ fn last_super_dba() -> AppError {
 }
 
 #[cfg(feature = "ssr")]
-async fn audit(state: &AppState, who: &CurrentSession, action: &str, target: &str, detail: &str) {
-    use crate::backend::store::audit::{AuditEvent, Outcome};
-    state
-        .store
-        .audit(AuditEvent {
-            user_name: &who.user_name,
-            client_addr: &crate::backend::auth::guard::client_addr(),
-            action,
-            target,
-            outcome: Outcome::Ok,
-            detail,
-        })
-        .await;
+async fn audit(who: &CurrentSession, action: &str, target: &str, detail: &str) {
+    use crate::backend::{auth::guard, store::audit::Outcome};
+    guard::audit(who, action, target, Outcome::Ok, detail).await;
 }

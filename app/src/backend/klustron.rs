@@ -9,7 +9,7 @@ use std::time::Duration;
 use klustron::{ClientConfig, ClientError, ClusterMgr, LeaderSource, MetaDb, MetaSeeds, Metadata};
 
 use super::auth::{guard, CurrentSession};
-use super::store::audit::{AuditEvent, Outcome};
+use super::store::audit::Outcome;
 use crate::domain::klustron::KlustronFailure;
 use crate::error::AppError;
 
@@ -84,7 +84,6 @@ pub async fn call_audited<J: klustron::jobs::Job>(
     detail: &str,
     job: &J,
 ) -> Result<(), AppError> {
-    let state = super::app_state()?;
     let result = klustron()?.cluster_mgr.call(&who.user_name, job, false).await;
     let (outcome, detail) = match (&result, detail) {
         (Ok(_), "") => (Outcome::Ok, "answered by cluster_mgr".to_owned()),
@@ -92,15 +91,6 @@ pub async fn call_audited<J: klustron::jobs::Job>(
         (Err(e), "") => (Outcome::Failed, e.to_string()),
         (Err(e), d) => (Outcome::Failed, format!("{d}: {e}")),
     };
-    let client_addr = guard::client_addr();
-    let event = AuditEvent {
-        user_name: &who.user_name,
-        client_addr: &client_addr,
-        action,
-        target,
-        outcome,
-        detail: &detail,
-    };
-    state.store.audit(event).await;
+    guard::audit(who, action, target, outcome, &detail).await;
     result.map(|_| ()).map_err(AppError::from)
 }

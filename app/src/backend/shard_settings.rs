@@ -9,7 +9,7 @@ use super::auth::{guard, CurrentSession};
 use super::clusters::{cm_id, load};
 use super::klustron::call_audited;
 use super::noswitch::checked_shard;
-use super::store::audit::{AuditEvent, Outcome};
+use super::store::audit::Outcome;
 use crate::domain::cluster_view::{ClusterDetail, ShardDetail};
 use crate::domain::shard_settings::Degrade;
 use crate::error::AppError;
@@ -61,18 +61,6 @@ pub async fn set_max_lag(
         Ok(()) => (Outcome::Ok, detail),
         Err(e) => (Outcome::Failed, format!("{detail}: {e}")),
     };
-    let client_addr = guard::client_addr();
-    let target = target(&c, &s);
-    state
-        .store
-        .audit(AuditEvent {
-            user_name: &who.user_name,
-            client_addr: &client_addr,
-            action: "set_lag_threshold",
-            target: &target,
-            outcome,
-            detail: &detail,
-        })
-        .await;
+    guard::audit(who, "set_lag_threshold", &target(&c, &s), outcome, &detail).await;
     Ok(result?)
 }

@@ -5,11 +5,10 @@
 use klustron::jobs::{GetVariable, SetVariable};
 use serde_json::Value;
 
-use super::app_state;
 use super::auth::{guard, CurrentSession};
 use super::clusters::load;
 use super::klustron::klustron;
-use super::store::audit::{AuditEvent, Outcome};
+use super::store::audit::Outcome;
 use crate::backend::locale::request_locale;
 use crate::domain::node_control::{Found, Instance, MachineType};
 use crate::domain::variables::{self, VarChange, VarReading, VarValue};
@@ -116,16 +115,7 @@ pub async fn set(
         }
         (Err(e), _) => (Outcome::Failed, format!("{name}: {old} -> {asked}: {e}")),
     };
-    let client_addr = guard::client_addr();
-    let event = AuditEvent {
-        user_name: &who.user_name,
-        client_addr: &client_addr,
-        action: "set_variable",
-        target: &target,
-        outcome,
-        detail: &detail,
-    };
-    app_state()?.store.audit(event).await;
+    guard::audit(who, "set_variable", &target, outcome, &detail).await;
     result?;
     match new {
         Some(new) => Ok(VarChange { name, old, new }),

@@ -55,20 +55,33 @@ pub async fn require(
     match refusal {
         None => Ok(s),
         Some(why) => {
-            state
-                .store
-                .audit(AuditEvent {
-                    user_name: &s.user_name,
-                    client_addr: &client_addr(),
-                    action: privilege.key(),
-                    target: &cluster.map(|c| format!("cluster {c}")).unwrap_or_default(),
-                    outcome: Outcome::Failed,
-                    detail: &format!("denied: {why}"),
-                })
-                .await;
+            let target = cluster.map(|c| format!("cluster {c}")).unwrap_or_default();
+            let detail = format!("denied: {why}");
+            audit(&s, privilege.key(), &target, Outcome::Failed, &detail).await;
             Err(AppError::Forbidden(why))
         }
     }
+}
+
+/// Writes what `who` did from this request (and from which address) to the audit log.
+pub async fn audit(
+    who: &CurrentSession,
+    action: &str,
+    target: &str,
+    outcome: Outcome,
+    detail: &str,
+) {
+    let Ok(state) = crate::backend::app_state() else { return };
+    let client_addr = client_addr();
+    let event = AuditEvent {
+        user_name: &who.user_name,
+        client_addr: &client_addr,
+        action,
+        target,
+        outcome,
+        detail,
+    };
+    state.store.audit(event).await;
 }
 
 /// The client's address, for the audit log.
