@@ -54,6 +54,26 @@ pub(crate) async fn user_id(app: &TestApp, name: &str) -> String {
     system.users.iter().find(|u| u.name == name).expect("the user").id.to_string()
 }
 
+/// Grants `user` the cluster `cluster_id` from now on, without end (as super_dba). A
+/// change to a user's grants ends the user's sessions: see [`log_in_again`].
+pub(crate) async fn grant(app: &TestApp, user: &str, cluster_id: &str) {
+    let uid = user_id(app, user).await;
+    let p = [
+        ("user_id", uid.as_str()),
+        ("cluster_id", cluster_id),
+        ("valid_from", "0"),
+        ("valid_until", "0"),
+    ];
+    let r = call(app, &app.client, "system/add_grant", &p).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+}
+
+/// Logs `user`'s browser in again with its own password.
+pub(crate) async fn log_in_again(app: &TestApp, client: &reqwest::Client, user: &str) {
+    let r = call(app, client, "login", &[("username", user), ("password", OWN)]).await;
+    assert!(r.status().is_success(), "{}", r.status());
+}
+
 pub(crate) async fn create_user(app: &TestApp, name: &str, role: &str) {
     let rid = role_id(app, role).await;
     let r = call(
@@ -445,17 +465,7 @@ async fn a_dba_granted_another_cluster_only_is_refused_every_change_of_this_one(
     let other = wait_job(&s.app, r.json().await.unwrap()).await.cluster_id.expect("other's id");
     let other = other.to_string();
     create_user(&s.app, "dba1", "DBA").await;
-    let me = user_id(&s.app, "dba1").await;
-    let grant = [
-        ("user_id", me.as_str()),
-        ("cluster_id", &other),
-        ("valid_from", "0"),
-        ("valid_until", "0"),
-    ];
-    assert_eq!(
-        call(&s.app, &s.app.client, "system/add_grant", &grant).await.status(),
-        StatusCode::OK
-    );
+    grant(&s.app, "dba1", &other).await;
     let dba = user_client(&s.app, "dba1").await;
 
     let per_cluster: Vec<_> = mutations(&cluster)

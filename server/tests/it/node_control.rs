@@ -3,7 +3,7 @@
 //! node_mgr's failure with cluster_mgr's code, every refusal before anything is
 //! submitted (each with its exact error), and who may do it.
 
-use crate::access_control::{call, create_user, demo_cluster, user_client, user_id, OWN};
+use crate::access_control::{call, create_user, demo_cluster, grant, log_in_again, user_client};
 use crate::common::*;
 use app::api::cluster::ClusterDetail;
 use app::api::jobs::{JobStatus, StepKind, StepState};
@@ -198,16 +198,7 @@ async fn only_a_role_with_node_control_and_a_grant_on_this_cluster_may() {
     );
 
     create_user(&s.app, "dba1", "DBA").await;
-    let me = user_id(&s.app, "dba1").await;
-    let grant =
-        [("user_id", me.as_str()), ("cluster_id", ""), ("valid_from", "0"), ("valid_until", "0")];
-    let mut on_other = grant;
-    let other = other.to_string();
-    on_other[1].1 = &other;
-    assert_eq!(
-        call(&s.app, &s.app.client, "system/add_grant", &on_other).await.status(),
-        StatusCode::OK
-    );
+    grant(&s.app, "dba1", &other.to_string()).await;
     let dba = user_client(&s.app, "dba1").await;
     let r = call(&s.app, &dba, "instances/control_storage", &start).await;
     assert_eq!(
@@ -215,14 +206,8 @@ async fn only_a_role_with_node_control_and_a_grant_on_this_cluster_may() {
         AppError::Forbidden(format!("no current grant for cluster {cid}"))
     );
 
-    let mut on_this = grant;
-    on_this[1].1 = &cid;
-    assert_eq!(
-        call(&s.app, &s.app.client, "system/add_grant", &on_this).await.status(),
-        StatusCode::OK
-    );
-    // A change to the grants ends the session: log in again.
-    call(&s.app, &dba, "login", &[("username", "dba1"), ("password", OWN)]).await;
+    grant(&s.app, "dba1", &cid).await;
+    log_in_again(&s.app, &dba, "dba1").await;
     let r = call(&s.app, &dba, "instances/control_storage", &start).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await.status, JobStatus::Done);

@@ -4,7 +4,7 @@
 //! asked, node_mgr's failure with its words; every refusal the console foresees answered
 //! before anything is sent; and who may do it.
 
-use crate::access_control::{call, create_user, user_client, user_id, OWN};
+use crate::access_control::{call, create_user, grant, user_client};
 use crate::common::*;
 use crate::node_control::running_demo;
 use app::api::cluster::ClusterDetail;
@@ -188,20 +188,8 @@ async fn only_rebuild_with_a_grant_on_the_shards_cluster_may() {
     );
 
     create_user(&s.app, "dba1", "DBA").await;
-    let me = user_id(&s.app, "dba1").await;
-    let other = other_id.to_string();
-    let grant = [
-        ("user_id", me.as_str()),
-        ("cluster_id", other.as_str()),
-        ("valid_from", "0"),
-        ("valid_until", "0"),
-    ];
-    assert_eq!(
-        call(&s.app, &s.app.client, "system/add_grant", &grant).await.status(),
-        StatusCode::OK
-    );
+    grant(&s.app, "dba1", &other_id.to_string()).await;
     let dba = user_client(&s.app, "dba1").await;
-    call(&s.app, &dba, "login", &[("username", "dba1"), ("password", OWN)]).await;
     let r = call_with(&dba, mine.clone()).await;
     assert_eq!(
         app_error(r).await,

@@ -4,7 +4,7 @@
 //! values before and after, refused with its reason, and only under `configure` on the
 //! cluster.
 
-use crate::access_control::{call, create_user, user_client, user_id, OWN};
+use crate::access_control::{call, create_user, grant, user_client};
 use crate::common::*;
 use crate::node_control::running_demo;
 use app::api::cluster::ClusterDetail;
@@ -169,19 +169,8 @@ async fn only_configure_with_a_grant_on_the_shards_cluster_may() {
 
     // A DBA granted the other cluster only: that cluster's shard, not this one's.
     create_user(&s.app, "dba1", "DBA").await;
-    let me = user_id(&s.app, "dba1").await;
-    let grant = [
-        ("user_id", me.as_str()),
-        ("cluster_id", ocid.as_str()),
-        ("valid_from", "0"),
-        ("valid_until", "0"),
-    ];
-    assert_eq!(
-        call(&s.app, &s.app.client, "system/add_grant", &grant).await.status(),
-        StatusCode::OK
-    );
+    grant(&s.app, "dba1", &ocid).await;
     let dba = user_client(&s.app, "dba1").await;
-    call(&s.app, &dba, "login", &[("username", "dba1"), ("password", OWN)]).await;
     for path in ["shards/degrade", "shards/max_lag"] {
         let r = call(&s.app, &dba, path, &mine).await;
         assert_eq!(

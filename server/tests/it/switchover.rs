@@ -4,7 +4,7 @@
 //! refusal the console foresees is answered before anything is sent, with its words; and
 //! who may do it.
 
-use crate::access_control::{call, create_user, user_client, user_id, OWN};
+use crate::access_control::{call, create_user, grant, log_in_again, user_client};
 use crate::common::*;
 use crate::node_control::running_demo;
 use app::api::cluster::ClusterDetail;
@@ -194,28 +194,7 @@ async fn only_a_role_with_switchover_and_a_grant_on_this_cluster_may() {
     );
 
     create_user(&s.app, "dba1", "DBA").await;
-    let me = user_id(&s.app, "dba1").await;
-    let other = other.to_string();
-    let grant = |cluster: &str| {
-        [
-            ("user_id", me.clone()),
-            ("cluster_id", cluster.to_owned()),
-            ("valid_from", "0".to_owned()),
-            ("valid_until", "0".to_owned()),
-        ]
-    };
-    let add_grant = |cluster: &str| {
-        let g = grant(cluster);
-        let app = &s.app;
-        async move {
-            let p: Vec<(&str, &str)> = g.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            assert_eq!(
-                call(app, &app.client, "system/add_grant", &p).await.status(),
-                StatusCode::OK
-            );
-        }
-    };
-    add_grant(&other).await;
+    grant(&s.app, "dba1", &other.to_string()).await;
     let dba = user_client(&s.app, "dba1").await;
     let r = call(&s.app, &dba, "clusters/switchover", &args).await;
     assert_eq!(
@@ -223,8 +202,8 @@ async fn only_a_role_with_switchover_and_a_grant_on_this_cluster_may() {
         AppError::Forbidden(format!("no current grant for cluster {cid}"))
     );
 
-    add_grant(&cid).await;
-    call(&s.app, &dba, "login", &[("username", "dba1"), ("password", OWN)]).await;
+    grant(&s.app, "dba1", &cid).await;
+    log_in_again(&s.app, &dba, "dba1").await;
     let r = call(&s.app, &dba, "clusters/switchover", &args).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     assert_eq!(wait_job(&s.app, r.json().await.unwrap()).await.status, JobStatus::Done);

@@ -3,7 +3,7 @@
 //! values returned and audited; a pattern read; names and values that could carry SQL
 //! refused before anything is sent; a compute node read only; and who may set.
 
-use crate::access_control::{call, create_user, user_client, user_id, OWN};
+use crate::access_control::{call, create_user, grant, log_in_again, user_client};
 use crate::common::*;
 use crate::node_control::running_demo;
 use app::api::cluster::ClusterDetail;
@@ -165,28 +165,16 @@ async fn anyone_reads_only_configure_with_a_grant_on_the_cluster_sets() {
     );
 
     create_user(&s.app, "dba1", "DBA").await;
-    let me = user_id(&s.app, "dba1").await;
     // No grant yet (a grant on another cluster is tried in shard_settings.rs and
     // rebuild.rs, with a real cluster).
     let dba = user_client(&s.app, "dba1").await;
-    call(&s.app, &dba, "login", &[("username", "dba1"), ("password", OWN)]).await;
     let r = call(&s.app, &dba, "instances/set_variable", &p).await;
     assert_eq!(
         app_error(r).await,
         AppError::Forbidden(format!("no current grant for cluster {}", c.id))
     );
-    let cid = c.id.to_string();
-    let grant = [
-        ("user_id", me.as_str()),
-        ("cluster_id", cid.as_str()),
-        ("valid_from", "0"),
-        ("valid_until", "0"),
-    ];
-    assert_eq!(
-        call(&s.app, &s.app.client, "system/add_grant", &grant).await.status(),
-        StatusCode::OK
-    );
-    call(&s.app, &dba, "login", &[("username", "dba1"), ("password", OWN)]).await;
+    grant(&s.app, "dba1", &c.id.to_string()).await;
+    log_in_again(&s.app, &dba, "dba1").await;
     let r = call(&s.app, &dba, "instances/set_variable", &p).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
 }
