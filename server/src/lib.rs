@@ -4,6 +4,7 @@ pub mod config;
 pub mod edge;
 pub mod healthcheck;
 pub mod logging;
+pub mod malloc;
 pub mod metrics;
 pub mod ops;
 pub mod privileges;

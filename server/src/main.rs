@@ -6,8 +6,7 @@ use server::{
     startup::Application,
 };
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     // `xpanel healthcheck` (the image's HEALTHCHECK): is the console here answering?
     if std::env::args().nth(1).as_deref() == Some("healthcheck") {
         // Read by hand, not by `Config::parse`: a probe must not fail on other settings.
@@ -16,6 +15,13 @@ async fn main() -> anyhow::Result<()> {
         let ok = first.parse().is_ok_and(server::healthcheck::check);
         std::process::exit(if ok { 0 } else { 1 });
     }
+    // Before any thread starts: this may replace the process with itself.
+    server::malloc::restart_with_fixed_threshold();
+    serve()
+}
+
+#[tokio::main]
+async fn serve() -> anyhow::Result<()> {
     let config = Config::parse();
     server::logging::init(config.log_format);
     if let Some(Command::ImportXpanelAccounts { dry_run }) = config.command {
