@@ -33,8 +33,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <crate::theme::ThemeScript/>
                 <link rel="stylesheet" href=crate::assets::css_href()/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {loads_wasm().then(|| view! {
+                    <AutoReload options=options.clone()/>
+                    <HydrationScripts options/>
+                })}
                 <MetaTags/>
             </head>
             <body class="bg-slate-50 text-slate-900 antialiased">
@@ -77,6 +79,20 @@ pub fn App() -> impl IntoView {
         </Router>
         </crate::components::language::LanguageProvider>
     }
+}
+
+/// Whether the page the server renders loads the wasm. The login page does not: its two
+/// forms (log in, language) post to their server functions and come back as pages, so a
+/// first visit transfers a few KiB instead of the whole app (issue #18 P1). Inside the
+/// app (after a logout, say) the router still draws the same page from the wasm.
+fn loads_wasm() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .is_none_or(|req| req.uri.path().trim_end_matches('/') != crate::paths::LOGIN)
+    }
+    #[cfg(not(feature = "ssr"))]
+    true
 }
 
 /// Sets `data-hydrated` on `<body>` once the wasm has taken over, so browser tests (and

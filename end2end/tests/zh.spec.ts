@@ -16,7 +16,6 @@ test("in Chinese: switch language, create a cluster, read its ports", async ({ p
 
   // The browser asks for English; the switch on the login page makes it Chinese.
   await page.goto("/KunlunXPanel/login");
-  await hydrated(page);
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await page.getByTestId("lang-zh-CN").click();
   await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");

@@ -94,6 +94,7 @@ pub async fn edge(State(hosts): State<Arc<HostPolicy>>, req: Request, next: Next
             return api_error(AppError::MisdirectedHost(shown));
         }
     }
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let path = req.uri().path();
     if path.len() > MAX_PATH_BYTES {
         return api_error(AppError::UriTooLong);
@@ -120,11 +121,31 @@ pub async fn edge(State(hosts): State<Arc<HostPolicy>>, req: Request, next: Next
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if let Some(to) = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()) {
-        if !to.starts_with('/') || to.starts_with("//") || to.contains('\\') {
-            headers.insert(header::LOCATION, HeaderValue::from_static(app::paths::HOME));
+        let local = local_location(to, host.as_deref());
+        if local.as_deref() != Some(to) {
+            let to = local
+                .and_then(|l| HeaderValue::from_str(&l).ok())
+                .unwrap_or(HeaderValue::from_static(app::paths::HOME));
+            headers.insert(header::LOCATION, to);
         }
     }
     resp
+}
+
+/// A redirect's target as a path on this console, or `None` if it leads anywhere else
+/// (then the home page is used). A form post's answer goes back to its `Referer`, an
+/// absolute URL: kept, as its path, when it names this very host.
+fn local_location(to: &str, host: Option<&str>) -> Option<String> {
+    let path = match to.split_once("://") {
+        Some(("http" | "https", rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/')?);
+            (Some(authority) == host).then_some(path)?
+        }
+        Some(_) => return None,
+        None => to,
+    };
+    (path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .then(|| path.to_owned())
 }
 
 /// The body, read whole within the limit; a form must be UTF-8.
@@ -145,15 +166,18 @@ async fn read_body(req: Request) -> Result<Request, AppError> {
 }
 
 /// A server function's error answer with its `AppError`'s status, and the error itself
-/// in the answer's extensions.
+/// in the answer's extensions. A redirect stays one: it answers a plain form post (the
+/// login page has no wasm), and the page it leads back to shows the error.
 async fn with_error_status(resp: Response) -> Response {
     let (mut parts, body) = resp.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Ok(e) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if !parts.status.is_redirection() {
+            parts.status =
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        }
         match &e {
             AppError::TooManyAttempts { retry_after_secs } => {
                 parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
@@ -171,6 +195,29 @@ async fn with_error_status(resp: Response) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirects_stay_on_this_console() {
+        let host = Some("10.0.0.5:18080");
+        let same = "http://10.0.0.5:18080/KunlunXPanel/login?next=/KunlunXPanel/machines&__err=x";
+        assert_eq!(
+            local_location(same, host).as_deref(),
+            Some("/KunlunXPanel/login?next=/KunlunXPanel/machines&__err=x")
+        );
+        assert_eq!(local_location("/KunlunXPanel", host).as_deref(), Some("/KunlunXPanel"));
+        for elsewhere in [
+            "http://evil.example/KunlunXPanel",
+            "https://10.0.0.5:18080.evil.example/x",
+            "http://10.0.0.5:18080",
+            "//evil.example/x",
+            "/\\evil.example",
+            "javascript://10.0.0.5:18080/x",
+            "evil",
+        ] {
+            assert_eq!(local_location(elsewhere, host), None, "{elsewhere}");
+        }
+        assert_eq!(local_location(same, None), None, "no Host: nothing to compare with");
+    }
 
     #[test]
     fn only_addresses_and_known_names_are_this_consoles_hosts() {

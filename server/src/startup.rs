@@ -210,7 +210,10 @@ fn router(state: AppState, edge: Edge) -> Router {
         .layer(CompressionLayer::new())
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        // A page's address never leaves for another site; to this console it goes, since
+        // a plain form post (the login page has no wasm) is answered by a redirect back
+        // to the page that sent it, named by its Referer.
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         // Pages set their own policy (with the response's script nonce, app.rs); anything
         // else (API answers, assets, redirects) may load nothing and be framed nowhere.
         .layer(SetResponseHeaderLayer::if_not_present(

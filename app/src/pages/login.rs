@@ -26,7 +26,7 @@ pub fn LoginPage() -> impl IntoView {
                 <ActionForm action=login attr:class="flex flex-col gap-3" attr:data-test="login-form">
                     <Field name="username" label=tu_string!(i18n, common.user_name) autocomplete="username" maxlength=32/>
                     <Field name="password" label=tu_string!(i18n, login.password) kind="password" autocomplete="current-password" maxlength=128/>
-                    <input type="hidden" name="next" prop:value=next/>
+                    <input type="hidden" name="next" value=next/>
                     <p class="min-h-5 text-sm text-red-700" role="alert" data-test="login-error">
                         {move || error.get()}
                     </p>

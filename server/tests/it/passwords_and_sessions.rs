@@ -168,3 +168,42 @@ async fn new_client_login(app: &TestApp, password: &str) -> StatusCode {
         .unwrap()
         .status()
 }
+
+/// The login page loads no wasm (issue #18 P1): it is two plain forms, and a browser's
+/// post comes back as a redirect - to the login page carrying the error (and the page the
+/// user asked for) when refused, to that page when accepted. Pages after it load the app.
+#[tokio::test]
+async fn the_login_page_works_as_a_plain_form_without_the_app() {
+    let app = spawn_app().await;
+    let asked = "/KunlunXPanel/login?next=/KunlunXPanel/machines";
+    let html = app.get(asked).await.text().await.unwrap();
+    assert!(!html.contains("hydrate") && !html.contains(".wasm"), "no app code: {html}");
+    assert!(html.contains(r#"name="next" value="/KunlunXPanel/machines""#), "{html}");
+
+    let browser_post = |password: &'static str| {
+        app.client
+            .post(app.url("/KunlunXPanel/api/login"))
+            .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(reqwest::header::ORIGIN, app.url(""))
+            .header(reqwest::header::REFERER, app.url(asked))
+            .form(&[
+                ("username", DEFAULT_USER),
+                ("password", password),
+                ("next", "/KunlunXPanel/machines"),
+            ])
+            .send()
+    };
+    let refused = browser_post("Whatever#1").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FOUND);
+    let back = refused.headers()[reqwest::header::LOCATION].to_str().unwrap().to_owned();
+    assert!(back.contains("next=/KunlunXPanel/machines") && back.contains("__err"), "{back}");
+    let page = app.get(back.trim_start_matches(&app.url(""))).await.text().await.unwrap();
+    assert!(page.contains("Wrong user name or password"), "{page}");
+
+    let accepted = browser_post(DEFAULT_PASSWORD).await.unwrap();
+    assert_eq!(accepted.status(), StatusCode::FOUND);
+    let next = accepted.headers()[reqwest::header::LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(next, "/KunlunXPanel/change-password", "the password must be changed first");
+    let page = app.get(&next).await.text().await.unwrap();
+    assert!(page.contains("hydrate") && page.contains(".wasm"), "the app loads: {page}");
+}

@@ -17,6 +17,7 @@ async fn pages_allow_only_own_scripts_by_nonce_and_nothing_is_framed() {
     let policy = csp(&r);
     assert_eq!(r.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(r.headers()[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(r.headers()[header::REFERRER_POLICY], "same-origin", "addresses stay on this site");
     assert!(r.headers().get(header::STRICT_TRANSPORT_SECURITY).is_none(), "plain HTTP: no HSTS");
     let html = r.text().await.unwrap();
     let nonce = policy
