@@ -4,7 +4,7 @@
 #      page, each next to the same console serving a static file of the same size
 #      (axum + tower-http ServeDir, same middleware) in the same run, with the ratio;
 #  (c) resident memory idle, under load and after, and cold start to first answer;
-#  (d) page latency while 20 logins (argon2id) run at once (bench/logins.py).
+#  (d) page latency while 4 clients log in without pause (argon2id; bench/logins.py).
 # Usage: bench/load.sh [seconds per wrk run, default 10] [connections, default 16]
 set -euo pipefail
 . "$(dirname "$0")/stack.sh"
@@ -83,6 +83,12 @@ printf '%s\n' "${verdicts[@]}" | grep -v '^P2 login page'
 # (page, count, states) and answers 20 rows as JSON, without rendering the page.
 read -r f50 f99 frps < <(WRK_FORM='query[page]=1' measure /KunlunXPanel/api/machines/list)
 echo "machine list's server function alone (the metadata queries, JSON, no page): p50 $f50 ms, p99 $f99 ms, $frps req/s"
+# And the cluster page's: its three server functions, each alone (the cluster from the
+# metadata; the no-switch windows, a call to cluster_mgr; the switchover history).
+for entry in "clusters/get:id=$CLUSTER_ID" "noswitch/list:cluster_id=$CLUSTER_ID" "clusters/switchovers:cluster_id=$CLUSTER_ID&page=1"; do
+    read -r f50 f99 frps < <(WRK_FORM=${entry#*:} measure "/KunlunXPanel/api/${entry%%:*}")
+    echo "cluster page's ${entry%%:*} alone: p50 $f50 ms, p99 $f99 ms, $frps req/s"
+done
 
 touch "$DATA/stop-sampling"
 wait $sampler
