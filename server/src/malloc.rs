@@ -11,6 +11,10 @@
 
 /// Blocks of this size or more get their own mapping, returned to the system when freed.
 const THRESHOLD: &str = "glibc.malloc.mmap_threshold=1048576";
+/// Set on the restarted process, which never restarts again: glibc drops `GLIBC_TUNABLES`
+/// for a program with file capabilities (`setcap cap_net_bind_service`, docs/DEPLOY.md),
+/// and without this mark such a server would restart itself for ever.
+const RESTARTED: &str = "XPANEL_MALLOC_RESTARTED";
 
 /// The `GLIBC_TUNABLES` value to restart with, or `None` when the threshold is already
 /// set (by this restart, or by whoever started the console).
@@ -27,6 +31,9 @@ pub fn tunables(current: Option<&str>) -> Option<String> {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn restart_with_fixed_threshold() {
     use std::os::unix::process::CommandExt;
+    if std::env::var_os(RESTARTED).is_some() {
+        return;
+    }
     let current = std::env::var("GLIBC_TUNABLES").ok();
     let (Some(value), Ok(exe)) = (tunables(current.as_deref()), std::env::current_exe()) else {
         return;
@@ -36,7 +43,7 @@ pub fn restart_with_fixed_threshold() {
     if let Some(arg0) = args.next() {
         cmd.arg0(arg0);
     }
-    let err = cmd.args(args).env("GLIBC_TUNABLES", value).exec();
+    let err = cmd.args(args).env("GLIBC_TUNABLES", value).env(RESTARTED, "1").exec();
     eprintln!("xpanel: could not restart with a fixed malloc threshold ({err}); going on without");
 }
 
