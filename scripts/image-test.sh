@@ -84,8 +84,15 @@ fetch() {
     grep -q "KunlunXPanel" "$work/login.html" || return 1
     local urls base="http://127.0.0.1:$port" jar="$work/cookies-$port"
     rm -f "$jar"
-    curl -fsS -o /dev/null -c "$jar" -H 'Accept: text/html' -H "Referer: $base/KunlunXPanel/login" \
-        --data 'username=super_dba&password=super_dba' "$base/KunlunXPanel/api/login" || return 1
+    local next
+    next=$(curl -fsS -o /dev/null -c "$jar" -w '%{redirect_url}' -H 'Accept: text/html' \
+        -H "Referer: $base/KunlunXPanel/login" --data 'username=super_dba&password=super_dba' \
+        "$base/KunlunXPanel/api/login") || return 1
+    # A refused login is a redirect too (back to the login page): check where it led.
+    case "$next" in
+        */KunlunXPanel/change-password) ;;
+        *) echo "login through the form led to '$next'" >&2; return 1 ;;
+    esac
     curl -fsS -o "$work/page.html" -b "$jar" "$base/KunlunXPanel/change-password" || return 1
     urls=$(cat "$work/login.html" "$work/page.html" |
         grep -oE '/KunlunXPanel/pkg/kunlunxpanel\.[A-Za-z0-9_-]+\.(css|js|wasm)' | sort -u)

@@ -11,13 +11,16 @@
 //!   failures never reach server_fn as a 500.
 //! - A server function's error answer gets the HTTP status of its `AppError` (and
 //!   `Retry-After` when it says how long to wait): server_fn answers every error 500,
-//!   this is where the status becomes right. It is also the one place a Klustron
+//!   this is where the status becomes right. A plain form post's answer stays a redirect
+//!   (302) back to its page, which shows the error. It is also the one place a Klustron
 //!   failure is logged, and the decoded `AppError` is left in the answer's extensions
 //!   for the metrics layer outside to count (`crate::metrics`).
 //! - Answers other than compiled assets are not cached (`no-store`): they may hold what
 //!   only a logged-in user should see.
 //! - A redirect goes nowhere but to this console (no-JS form posts are redirected to
-//!   their `Referer` by leptos_axum, which the browser controls).
+//!   their `Referer` by leptos_axum, which the browser controls). A form post that came
+//!   without a `Referer` (stripped by an extension or a proxy) is treated as coming from
+//!   the login page, the one page that posts forms without wasm, so its error still shows.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -106,7 +109,7 @@ pub async fn edge(State(hosts): State<Arc<HostPolicy>>, req: Request, next: Next
     }
     let req = if is_api {
         match read_body(req).await {
-            Ok(r) => r,
+            Ok(r) => with_referer(r, host.as_deref()),
             Err(e) => return api_error(e),
         }
     } else {
@@ -120,7 +123,9 @@ pub async fn edge(State(hosts): State<Arc<HostPolicy>>, req: Request, next: Next
     if !is_asset {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if let Some(to) = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()) {
+    if let Some(location) = headers.get(header::LOCATION) {
+        // Not visible ASCII: not a place on this console either.
+        let to = location.to_str().unwrap_or_default();
         let local = local_location(to, host.as_deref());
         if local.as_deref() != Some(to) {
             let to = local
@@ -136,16 +141,35 @@ pub async fn edge(State(hosts): State<Arc<HostPolicy>>, req: Request, next: Next
 /// (then the home page is used). A form post's answer goes back to its `Referer`, an
 /// absolute URL: kept, as its path, when it names this very host.
 fn local_location(to: &str, host: Option<&str>) -> Option<String> {
-    let path = match to.split_once("://") {
-        Some(("http" | "https", rest)) => {
-            let (authority, path) = rest.split_at(rest.find('/')?);
-            (Some(authority) == host).then_some(path)?
-        }
-        Some(_) => return None,
-        None => to,
+    let path = if to.starts_with('/') {
+        to
+    } else {
+        let (scheme, rest) = to.split_once("://")?;
+        let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+        let (authority, path) = rest.split_at(rest.find('/')?);
+        (web && host.is_some_and(|h| h.eq_ignore_ascii_case(authority))).then_some(path)?
     };
     (path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
         .then(|| path.to_owned())
+}
+
+/// A browser's form post (it asks for HTML) without a `Referer` gets the login page's, so
+/// that leptos_axum's answer leads back to a page that shows the error (else it goes to
+/// `/`, and a refused login would look like nothing happened).
+fn with_referer(mut req: Request, host: Option<&str>) -> Request {
+    let headers = req.headers();
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if wants_html && !headers.contains_key(header::REFERER) {
+        let login = host
+            .and_then(|h| HeaderValue::from_str(&format!("http://{h}{}", app::paths::LOGIN)).ok());
+        if let Some(login) = login {
+            req.headers_mut().insert(header::REFERER, login);
+        }
+    }
+    req
 }
 
 /// The body, read whole within the limit; a form must be UTF-8.
@@ -205,14 +229,30 @@ mod tests {
             Some("/KunlunXPanel/login?next=/KunlunXPanel/machines&__err=x")
         );
         assert_eq!(local_location("/KunlunXPanel", host).as_deref(), Some("/KunlunXPanel"));
+        // A path whose query holds "://" is still a path (the gate's login?next=...).
+        let odd = "/KunlunXPanel/login?next=/KunlunXPanel/a://b";
+        assert_eq!(local_location(odd, host).as_deref(), Some(odd));
+        // Schemes and host names compare without case, as browsers do.
+        assert_eq!(
+            local_location("HTTP://Panel.Example:18080/KunlunXPanel", Some("panel.example:18080"))
+                .as_deref(),
+            Some("/KunlunXPanel")
+        );
+        assert_eq!(
+            local_location("http://[::1]:18080/KunlunXPanel/login", Some("[::1]:18080")).as_deref(),
+            Some("/KunlunXPanel/login")
+        );
         for elsewhere in [
             "http://evil.example/KunlunXPanel",
             "https://10.0.0.5:18080.evil.example/x",
             "http://10.0.0.5:18080",
+            "http://user@10.0.0.5:18080/x",
+            "http://10.0.0.5:18080?x=/y",
             "//evil.example/x",
             "/\\evil.example",
             "javascript://10.0.0.5:18080/x",
             "evil",
+            "",
         ] {
             assert_eq!(local_location(elsewhere, host), None, "{elsewhere}");
         }

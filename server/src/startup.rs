@@ -212,7 +212,8 @@ fn router(state: AppState, edge: Edge) -> Router {
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         // A page's address never leaves for another site; to this console it goes, since
         // a plain form post (the login page has no wasm) is answered by a redirect back
-        // to the page that sent it, named by its Referer.
+        // to the page that sent it, named by its Referer. (Under no-referrer a browser also
+        // sends `Origin: null` on a form post, which the gate refuses as another origin.)
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         // Pages set their own policy (with the response's script nonce, app.rs); anything
         // else (API answers, assets, redirects) may load nothing and be framed nowhere.

@@ -1,7 +1,7 @@
 //! 登录 Login.
 
 use crate::i18n::*;
-use crate::{api::auth::Login, components::form::Field};
+use crate::{api::auth::Login, components::form::Field, error::AppError};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -11,9 +11,8 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = Signal::derive(move || match login.value().get() {
-        Some(Err(e)) => Some(e.message(i18n.get_locale_untracked())),
-        _ => None,
+    let error = Signal::derive(move || {
+        login.value().get()?.err().map(|e| shown(&e, i18n.get_locale_untracked()))
     });
     view! {
         <header class="absolute right-4 top-4 text-sm">
@@ -40,5 +39,36 @@ pub fn LoginPage() -> impl IntoView {
                 </ActionForm>
             </section>
         </main>
+    }
+}
+
+/// What the page says about a refused login. Without wasm the error comes back in the
+/// page's address, which anyone can write into a link: only the refusals `login` makes
+/// are told in their words (none carries text of the sender's), anything else generically,
+/// so a crafted link cannot make this page say what its author likes.
+fn shown(e: &AppError, l: Locale) -> String {
+    match e {
+        AppError::BadCredentials | AppError::TooManyAttempts { .. } => e.message(l),
+        _ => AppError::Internal.message(l),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crafted_error_shows_no_text_of_its_author() {
+        let l = Locale::en;
+        assert_eq!(shown(&AppError::BadCredentials, l), AppError::BadCredentials.message(l));
+        let wait = AppError::TooManyAttempts { retry_after_secs: 30 };
+        assert_eq!(shown(&wait, l), wait.message(l));
+        for crafted in [
+            AppError::BadRequest("Call +1-555-0100 to unlock".into()),
+            AppError::invalid("username", "Call +1-555-0100 to unlock"),
+            AppError::Forbidden("Call +1-555-0100 to unlock".into()),
+        ] {
+            assert!(!shown(&crafted, l).contains("555"), "{crafted:?}");
+        }
     }
 }

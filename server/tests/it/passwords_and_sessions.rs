@@ -196,8 +196,9 @@ async fn the_login_page_works_as_a_plain_form_without_the_app() {
     let refused = browser_post("Whatever#1").await.unwrap();
     assert_eq!(refused.status(), StatusCode::FOUND);
     let back = refused.headers()[reqwest::header::LOCATION].to_str().unwrap().to_owned();
+    assert!(back.starts_with("/KunlunXPanel/login?"), "a path on this console: {back}");
     assert!(back.contains("next=/KunlunXPanel/machines") && back.contains("__err"), "{back}");
-    let page = app.get(back.trim_start_matches(&app.url(""))).await.text().await.unwrap();
+    let page = app.get(&back).await.text().await.unwrap();
     assert!(page.contains("Wrong user name or password"), "{page}");
 
     let accepted = browser_post(DEFAULT_PASSWORD).await.unwrap();
@@ -206,4 +207,24 @@ async fn the_login_page_works_as_a_plain_form_without_the_app() {
     assert_eq!(next, "/KunlunXPanel/change-password", "the password must be changed first");
     let page = app.get(&next).await.text().await.unwrap();
     assert!(page.contains("hydrate") && page.contains(".wasm"), "the app loads: {page}");
+}
+
+/// A browser (or a proxy) that sends no Referer still gets the refusal shown: the form is
+/// taken as posted from the login page.
+#[tokio::test]
+async fn a_refused_form_login_without_a_referer_comes_back_to_the_login_page() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .post(app.url("/KunlunXPanel/api/login"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .form(&[("username", DEFAULT_USER), ("password", "Whatever#1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FOUND);
+    let back = r.headers()[reqwest::header::LOCATION].to_str().unwrap().to_owned();
+    assert!(back.starts_with("/KunlunXPanel/login?") && back.contains("__err"), "{back}");
+    let page = app.get(&back).await.text().await.unwrap();
+    assert!(page.contains("Wrong user name or password"), "{page}");
 }

@@ -71,7 +71,10 @@ pub async fn audit(
     outcome: Outcome,
     detail: &str,
 ) {
-    let Ok(state) = crate::backend::app_state() else { return };
+    let Ok(state) = crate::backend::app_state() else {
+        tracing::error!(action, target, "no application state: the audit event is lost");
+        return;
+    };
     let client_addr = client_addr();
     let event = AuditEvent {
         user_name: &who.user_name,
