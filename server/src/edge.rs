@@ -91,13 +91,13 @@ impl HostPolicy {
 
 /// The edge, as one middleware.
 pub async fn edge(State(hosts): State<Arc<HostPolicy>>, req: Request, next: Next) -> Response {
-    if let Some(host) = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()) {
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    if let Some(host) = host.as_deref() {
         if !hosts.allows(host) {
             let shown: String = host.chars().take(100).collect();
             return api_error(AppError::MisdirectedHost(shown));
         }
     }
-    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let path = req.uri().path();
     if path.len() > MAX_PATH_BYTES {
         return api_error(AppError::UriTooLong);
